@@ -1,0 +1,60 @@
+# SEND Hub: `make demo` and `make test` do all set-up on a fresh Debian/Ubuntu machine with Python 3.11+.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgres://postgres@127.0.0.1:5432/sendhub
+SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
+export SENDHUB_DEMO_BANNER ?= 1
+
+.PHONY: demo test test-sqlite test-postgres test-browser install install-test assets system-deps lint bench migrate clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+
+install-test: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+
+node_modules/.package-lock.json: package.json
+	npm install --no-audit --no-fund --loglevel=error
+	touch $@
+
+assets: node_modules/.package-lock.json
+	npm run --silent build
+
+# Debian's Chromium drives the browser tests (Playwright must not download a browser of its own).
+system-deps:
+	@command -v npm >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q nodejs npm; }
+	@[ -x /usr/bin/chromium ] || { $(SUDO) apt-get update -q && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+
+migrate: install assets
+	$(BIN)/sendhub migrate --noinput
+
+demo: install assets
+	SENDHUB_DEBUG=1 $(BIN)/sendhub migrate --noinput
+	SENDHUB_DEBUG=1 $(BIN)/sendhub demo load
+	SENDHUB_DEBUG=1 $(BIN)/sendhub runserver 127.0.0.1:8000
+
+test: system-deps install-test assets
+	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite:
+	$(BIN)/pytest -q -p no:cacheprovider
+
+# The same suite, less the browser journeys, against PostgreSQL (DATABASE_URL).
+test-postgres:
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -p no:cacheprovider -m "not browser"
+
+lint:
+	$(BIN)/ruff check src tests bench
+
+bench: install-test assets
+	$(BIN)/python bench/dashboard.py
+
+clean:
+	rm -rf $(VENV) node_modules var src/sendhub/web/static/sendhub/sendhub.css src/sendhub/web/static/sendhub/govuk-frontend.min.js

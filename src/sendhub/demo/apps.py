@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DemoConfig(AppConfig):
+    name = "sendhub.demo"
+    label = "demo"
+    verbose_name = "Lancashire demonstration data"

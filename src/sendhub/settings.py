@@ -1,0 +1,194 @@
+"""SEND Hub settings, read from the environment.
+
+Every deployment-specific value comes from an environment variable (``DATABASE_URL`` or ``SENDHUB_*``), so the
+same module serves development, tests and production. ``SENDHUB_DEBUG`` defaults to off.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BASE_DIR.parent.parent
+DATA_DIR = Path(os.environ.get("SENDHUB_DATA_DIR", PROJECT_DIR / "var"))
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    if value.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if value.lower() in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+DEBUG = env_bool("SENDHUB_DEBUG", False)
+_DEV_SECRET = "insecure-development-key-do-not-use-in-production"  # noqa: S105
+SECRET_KEY = os.environ.get("SENDHUB_SECRET_KEY", _DEV_SECRET)
+if SECRET_KEY == _DEV_SECRET and not (DEBUG or env_bool("SENDHUB_ALLOW_DEV_SECRET", True)):
+    raise ImproperlyConfigured("Set SENDHUB_SECRET_KEY to a long random value in production.")
+ALLOWED_HOSTS = env_list("SENDHUB_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+CSRF_TRUSTED_ORIGINS = env_list("SENDHUB_CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "rules.apps.AutodiscoverRulesConfig",
+    "simple_history",
+    "sendhub.web",
+    "sendhub.accounts",
+    "sendhub.improvement",
+    "sendhub.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "sendhub.accounts.middleware.TwoFactorRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "sendhub.urls"
+WSGI_APPLICATION = "sendhub.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "sendhub.web.context_processors.service",
+            ],
+            "builtins": ["sendhub.web.templatetags.govuk"],
+        },
+    }
+]
+# GOV.UK Design System markup for every form field (label, hint, error message) without a form library.
+FORM_RENDERER = "sendhub.web.forms.GovukFormRenderer"
+
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{DATA_DIR / 'sendhub.sqlite3'}",
+        conn_max_age=int(os.environ.get("SENDHUB_DB_CONN_MAX_AGE", "60")),
+    )
+}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Wait for a writer instead of failing at once: several requests may write at the same moment.
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:sign-in"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "web:home"
+SESSION_COOKIE_AGE = int(os.environ.get("SENDHUB_SESSION_SECONDS", str(8 * 60 * 60)))
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env_bool("SENDHUB_SECURE_COOKIES", not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("SENDHUB_BEHIND_PROXY") else None
+
+# django-axes: lock an account (per username + address) after repeated failed sign-ins.
+AXES_FAILURE_LIMIT = int(os.environ.get("SENDHUB_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("SENDHUB_LOGIN_COOLOFF_HOURS", "1"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_VERBOSE = False
+
+# Two-factor authentication (TOTP, django-otp). When true, area administrators must set it up and use it.
+SENDHUB_REQUIRE_2FA_FOR_ADMINS = env_bool("SENDHUB_REQUIRE_2FA_FOR_ADMINS", False)
+OTP_TOTP_ISSUER = "SEND Hub"
+
+SENDHUB_SERVICE_NAME = os.environ.get("SENDHUB_SERVICE_NAME", "SEND Hub")
+SENDHUB_INVITATION_DAYS = int(os.environ.get("SENDHUB_INVITATION_DAYS", "7"))
+SENDHUB_DEMO_BANNER = env_bool("SENDHUB_DEMO_BANNER", False)
+
+# Evidence uploads: kept outside the web root and served only through a permission-checked view.
+MEDIA_ROOT = Path(os.environ.get("SENDHUB_MEDIA_ROOT", DATA_DIR / "uploads"))
+MEDIA_URL = None
+SENDHUB_MAX_UPLOAD_BYTES = int(os.environ.get("SENDHUB_MAX_UPLOAD_MB", "10")) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+EMAIL_BACKEND = os.environ.get("SENDHUB_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("SENDHUB_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("SENDHUB_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("SENDHUB_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("SENDHUB_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("SENDHUB_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("SENDHUB_FROM_EMAIL", "SEND Hub <no-reply@sendhub.invalid>")
+SENDHUB_BASE_URL = os.environ.get("SENDHUB_BASE_URL", "http://127.0.0.1:8000")
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if env_bool("SENDHUB_MANIFEST_STATIC", not DEBUG)
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("SENDHUB_LOG_LEVEL", "INFO")},
+    "loggers": {"axes": {"level": "WARNING"}},
+}

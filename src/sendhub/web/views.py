@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.generic import TemplateView
+
+from sendhub.accounts.models import LocalArea
+
+
+class HomeView(TemplateView):
+    """Signed-out visitors see what SEND Hub is; a member of one area goes straight to its dashboard."""
+
+    template_name = "web/home.html"
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.user.is_authenticated:
+            areas = self.areas_for(request.user)
+            if len(areas) == 1:
+                return redirect(areas[0].get_absolute_url())
+        return super().get(request, *args, **kwargs)
+
+    @staticmethod
+    def areas_for(user) -> list[LocalArea]:
+        if user.is_superuser:
+            return list(LocalArea.objects.all())
+        return list(LocalArea.objects.filter(memberships__user=user).distinct())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.request.user.is_authenticated:
+            context["areas"] = self.areas_for(self.request.user)
+        return context
+
+
+class AccessibilityView(TemplateView):
+    template_name = "web/accessibility.html"
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "web/403.html", {"reason": str(exception or "")}, status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "web/404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/500.html", status=500)
