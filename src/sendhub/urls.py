@@ -4,6 +4,7 @@ urlpatterns = [
     path("", include("sendhub.web.urls")),
     path("accounts/", include("sendhub.accounts.urls")),
     path("areas/<slug:area_slug>/", include("sendhub.improvement.urls")),
+    path("areas/<slug:area_slug>/", include("sendhub.accounts.area_urls")),
 ]
 
 handler403 = "sendhub.web.views.permission_denied"

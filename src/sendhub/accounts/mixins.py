@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
 from sendhub.accounts.models import LocalArea
 from sendhub.accounts.rules import membership_for, role_in
@@ -37,6 +38,9 @@ class AreaMixin(LoginRequiredMixin):
         context["can_comment"] = self.request.user.has_perm("area.comment", self.area)
         context["breadcrumbs"] = self.get_breadcrumbs()
         return context
+
+    def area_url(self, name: str, *args: object) -> str:
+        return reverse(name, args=[self.area.slug, *args])
 
     def get_breadcrumbs(self) -> list[tuple[str, str]]:
         return [("Home", "/"), (self.area.name, self.area.get_absolute_url())]

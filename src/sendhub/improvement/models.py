@@ -186,7 +186,9 @@ class Action(models.Model):
         ordering = ["due_date", "reference"]
         constraints = [
             models.UniqueConstraint(fields=["area", "reference"], name="action_unique_reference_in_area"),
-            models.CheckConstraint(condition=models.Q(due_date__gte=models.F("start_date")), name="action_due_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(due_date__gte=models.F("start_date")), name="action_due_after_start"
+            ),
         ]
 
     def __str__(self) -> str:

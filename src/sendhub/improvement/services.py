@@ -19,7 +19,7 @@ class EditConflict(Exception):
 
     def __init__(self, action: Action) -> None:
         latest = action.history.select_related("history_user").first()
-        who = (latest.history_user.full_name if latest and latest.history_user else "someone else")
+        who = latest.history_user.full_name if latest and latest.history_user else "someone else"
         when = timezone.localtime(latest.history_date).strftime("%H:%M on %d %B %Y") if latest else "recently"
         self.who, self.when = who, when
         super().__init__(
@@ -101,8 +101,14 @@ def action_update_record(
         update._history_user = author
         update.save()
         for link in evidence_links:
-            evidence = Evidence(action=action, update=update, title=link.title, url=link.url, added_by=author,
-                                added_at=update.created_at)
+            evidence = Evidence(
+                action=action,
+                update=update,
+                title=link.title,
+                url=link.url,
+                added_by=author,
+                added_at=update.created_at,
+            )
             evidence._history_user = author
             evidence.save()
         for item in evidence_files:
@@ -131,7 +137,8 @@ def judgement_record(
     """Record a later inspection's judgement of a finding; the finding's status follows its latest judgement."""
     with transaction.atomic():
         judgement, _ = Judgement.objects.update_or_create(
-            finding=finding, inspection=inspection,
+            finding=finding,
+            inspection=inspection,
             defaults={"outcome": outcome, "judged_on": judged_on, "text": text},
         )
         latest = finding.judgements.order_by("-judged_on", "-pk").first()

@@ -29,3 +29,9 @@ def govuk_tag(value: str, label: str) -> str:
     """A coloured GOV.UK tag whose colour follows the value; the text always says the value."""
     colour = _TAG_COLOURS.get(value or "", "grey")
     return format_html('<strong class="govuk-tag govuk-tag--{}">{}</strong>', colour, label or "Not set")
+
+
+@register.filter
+def get_item(mapping: dict, key: str):
+    """Look a key up in a dict from a template (Django templates cannot index by a variable)."""
+    return mapping.get(key, 0) if mapping else 0
