@@ -34,7 +34,7 @@ class Dashboard:
 
 
 def current_findings(area: LocalArea) -> QuerySet[Finding]:
-    return Finding.objects.filter(area=area).select_related("inspection")
+    return Finding.objects.filter(area=area).select_related("inspection", "area")
 
 
 def dashboard(area: LocalArea, today: date, *, horizon_days: int = 30, limit: int = 10) -> Dashboard:
@@ -52,7 +52,7 @@ def dashboard(area: LocalArea, today: date, *, horizon_days: int = 30, limit: in
     status_counts.update(
         {row["status"]: row["n"] for row in actions.values("status").annotate(n=Count("pk")).order_by()}
     )
-    overdue = actions.overdue(today).select_related("owner", "lead").order_by("due_date", "reference")
+    overdue = actions.overdue(today).select_related("owner", "lead", "area").order_by("due_date", "reference")
     milestones = (
         Milestone.objects.filter(
             action__area=area,
@@ -60,12 +60,12 @@ def dashboard(area: LocalArea, today: date, *, horizon_days: int = 30, limit: in
             due_date__gte=today,
             due_date__lte=today + timedelta(days=horizon_days),
         )
-        .select_related("action", "action__owner")
+        .select_related("action", "action__owner", "action__area")
         .order_by("due_date", "pk")
     )
     updates = (
         ProgressUpdate.objects.filter(action__area=area)
-        .select_related("action", "author")
+        .select_related("action", "action__area", "author")
         .order_by("-created_at", "-pk")
     )
     return Dashboard(
@@ -85,7 +85,7 @@ def action_list(area: LocalArea, *, today: date, filters: dict | None = None) ->
     filters = filters or {}
     actions = (
         Action.objects.filter(area=area)
-        .select_related("owner", "lead")
+        .select_related("owner", "lead", "area")
         .prefetch_related(Prefetch("findings", queryset=Finding.objects.only("pk", "reference", "area_id")))
         .annotate(last_update_at=Max("updates__created_at"))
     )
@@ -107,7 +107,7 @@ def action_list(area: LocalArea, *, today: date, filters: dict | None = None) ->
 def finding_list(area: LocalArea) -> QuerySet[Finding]:
     return (
         Finding.objects.filter(area=area)
-        .select_related("inspection")
+        .select_related("inspection", "area")
         .annotate(
             action_count=Count("actions", distinct=True),
             open_action_count=Count("actions", filter=~Q(actions__status__in=["complete", "cancelled"]), distinct=True),
@@ -119,18 +119,18 @@ def finding_list(area: LocalArea) -> QuerySet[Finding]:
 def finding_detail(area: LocalArea, pk: int) -> Finding:
     return (
         Finding.objects.filter(area=area)
-        .select_related("inspection")
+        .select_related("inspection", "area")
         .prefetch_related(
             "responsible_organisations",
-            Prefetch("judgements", queryset=Judgement.objects.select_related("inspection").order_by("judged_on")),
-            Prefetch("actions", queryset=Action.objects.select_related("owner", "lead").order_by("due_date")),
+            Prefetch("judgements", queryset=Judgement.objects.select_related("inspection", "inspection__area").order_by("judged_on")),
+            Prefetch("actions", queryset=Action.objects.select_related("owner", "lead", "area").order_by("due_date")),
         )
         .get(pk=pk)
     )
 
 
 def inspection_list(area: LocalArea) -> QuerySet[Inspection]:
-    return Inspection.objects.filter(area=area).annotate(finding_count=Count("findings")).order_by("-start_date")
+    return Inspection.objects.filter(area=area).select_related("area").annotate(finding_count=Count("findings")).order_by("-start_date")
 
 
 def action_detail(area: LocalArea, pk: int) -> Action:
@@ -138,7 +138,7 @@ def action_detail(area: LocalArea, pk: int) -> Action:
         Action.objects.filter(area=area)
         .select_related("owner", "lead", "area")
         .prefetch_related(
-            Prefetch("findings", queryset=Finding.objects.select_related("inspection")),
+            Prefetch("findings", queryset=Finding.objects.select_related("inspection", "area")),
             "milestones",
             Prefetch("updates", queryset=ProgressUpdate.objects.select_related("author").prefetch_related("evidence")),
             Prefetch("comments", queryset=Comment.objects.select_related("author")),
@@ -149,7 +149,7 @@ def action_detail(area: LocalArea, pk: int) -> Action:
 
 
 def evidence_for_finding(finding: Finding):
-    return Evidence.objects.filter(action__findings=finding).select_related("action").order_by("-added_at")[:50]
+    return Evidence.objects.filter(action__findings=finding).select_related("action", "action__area").order_by("-added_at")[:50]
 
 
 def actions_led_by(area: LocalArea, user) -> QuerySet[Action]:
@@ -161,7 +161,7 @@ def actions_led_by(area: LocalArea, user) -> QuerySet[Action]:
     return (
         Action.objects.filter(area=area)
         .filter(condition)
-        .select_related("owner", "lead")
+        .select_related("owner", "lead", "area")
         .annotate(last_update_at=Max("updates__created_at"))
         .order_by("due_date", "reference")
     )

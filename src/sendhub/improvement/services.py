@@ -99,6 +99,9 @@ def action_update_record(
             created_at=recorded_at or timezone.now(),
         )
         update._history_user = author
+        if recorded_at is not None:
+            # Back-dated updates (imports, the demo) keep their own date in the history too.
+            update._history_date = action._history_date = recorded_at
         update.save()
         for link in evidence_links:
             evidence = Evidence(

@@ -59,12 +59,12 @@ class InspectionDetailView(AreaMixin, DetailView):
     context_object_name = "inspection"
 
     def get_queryset(self):
-        return Inspection.objects.filter(area=self.area)
+        return Inspection.objects.filter(area=self.area).select_related("area")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["findings"] = selectors.finding_list(self.area).filter(inspection=self.object)
-        context["judgements"] = self.object.judgements.select_related("finding").order_by("finding__reference")
+        context["judgements"] = self.object.judgements.select_related("finding", "finding__area").order_by("finding__reference")
         context["history"] = history.entries_for(self.object)
         return context
 

@@ -1,0 +1,64 @@
+"""``sendhub demo load``: load the Lancashire demonstration area (real inspection history, invented plan)."""
+
+from __future__ import annotations
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError, transaction
+
+from sendhub.demo import lancashire
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the Lancashire demonstration area: its real inspection history and an invented improvement plan, "
+        "people in every role (shared password) and about 300 progress updates. Does nothing if the demo is "
+        "already loaded, unless --reset is given."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Delete the demo area and everything in it (including uploaded evidence), then build it again.",
+        )
+
+    def handle(self, *args, reset: bool = False, **options):
+        started = time.monotonic()
+        try:
+            existing = lancashire.demo_area()
+            if existing is not None:
+                if not lancashire.is_demo_area(existing):
+                    lancashire.check_can_build()  # raises DemoError, explaining the clash
+                if not reset:
+                    self.stdout.write("Lancashire demo already loaded; use --reset to rebuild it")
+                    return
+                with transaction.atomic():  # delete and rebuild together, or not at all
+                    lancashire.delete_demo_area(existing)
+                    summary = lancashire.build()
+                self.stdout.write("Deleted the existing Lancashire demo area and built it again.")
+            else:
+                summary = lancashire.build()
+        except lancashire.DemoError as exc:
+            raise CommandError(str(exc)) from exc
+        except DatabaseError as exc:
+            missing_table = "no such table" in str(exc) or "does not exist" in str(exc)
+            hint = " The database is not set up: run 'sendhub migrate' first." if missing_table else ""
+            raise CommandError(f"Could not load the demo (nothing was saved): {exc}.{hint}") from exc
+
+        seconds = time.monotonic() - started
+        counts = ", ".join(f"{n} {name}" for name, n in summary.counts.items())
+        self.stdout.write(self.style.SUCCESS(f"Loaded the Lancashire demo in {seconds:.1f}s: {counts}."))
+        self.stdout.write("")
+        self.stdout.write("Demo logins (every demo account uses the same password):")
+        rows = [("Role", "Email", "Password")]
+        rows += [(login.role, login.email, lancashire.DEMO_PASSWORD) for login in summary.logins]
+        widths = [max(len(row[i]) for row in rows) for i in range(3)]
+        for i, row in enumerate(rows):
+            self.stdout.write("  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+            if i == 0:
+                self.stdout.write("  " + "  ".join("-" * width for width in widths))
+        self.stdout.write("")
+        self.stdout.write("More demo accounts, same password: " + ", ".join(summary.other_emails) + ".")
+        self.stdout.write(f"Open http://127.0.0.1:8000/ (area: /areas/{summary.area.slug}/)")
