@@ -122,7 +122,10 @@ def finding_detail(area: LocalArea, pk: int) -> Finding:
         .select_related("inspection", "area")
         .prefetch_related(
             "responsible_organisations",
-            Prefetch("judgements", queryset=Judgement.objects.select_related("inspection", "inspection__area").order_by("judged_on")),
+            Prefetch(
+                "judgements",
+                queryset=Judgement.objects.select_related("inspection", "inspection__area").order_by("judged_on"),
+            ),
             Prefetch("actions", queryset=Action.objects.select_related("owner", "lead", "area").order_by("due_date")),
         )
         .get(pk=pk)
@@ -130,7 +133,12 @@ def finding_detail(area: LocalArea, pk: int) -> Finding:
 
 
 def inspection_list(area: LocalArea) -> QuerySet[Inspection]:
-    return Inspection.objects.filter(area=area).select_related("area").annotate(finding_count=Count("findings")).order_by("-start_date")
+    return (
+        Inspection.objects.filter(area=area)
+        .select_related("area")
+        .annotate(finding_count=Count("findings"))
+        .order_by("-start_date")
+    )
 
 
 def action_detail(area: LocalArea, pk: int) -> Action:
@@ -149,7 +157,11 @@ def action_detail(area: LocalArea, pk: int) -> Action:
 
 
 def evidence_for_finding(finding: Finding):
-    return Evidence.objects.filter(action__findings=finding).select_related("action", "action__area").order_by("-added_at")[:50]
+    return (
+        Evidence.objects.filter(action__findings=finding)
+        .select_related("action", "action__area")
+        .order_by("-added_at")[:50]
+    )
 
 
 def actions_led_by(area: LocalArea, user) -> QuerySet[Action]:

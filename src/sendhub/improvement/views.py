@@ -64,7 +64,9 @@ class InspectionDetailView(AreaMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["findings"] = selectors.finding_list(self.area).filter(inspection=self.object)
-        context["judgements"] = self.object.judgements.select_related("finding", "finding__area").order_by("finding__reference")
+        context["judgements"] = self.object.judgements.select_related("finding", "finding__area").order_by(
+            "finding__reference"
+        )
         context["history"] = history.entries_for(self.object)
         return context
 
