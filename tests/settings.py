@@ -16,3 +16,8 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="sendhub-media-")
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# Uploads are never served from a URL (only through permission-checked views); live_server needs a value.
+MEDIA_URL = "/media-not-served/"
+# A file (not in-memory) SQLite test database, so tests with several threads see SQLite's real locking.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": os.path.join(os.environ["SENDHUB_DATA_DIR"], "test.sqlite3")}  # noqa: F405

@@ -151,7 +151,6 @@ SENDHUB_DEMO_BANNER = env_bool("SENDHUB_DEMO_BANNER", False)
 
 # Evidence uploads: kept outside the web root and served only through a permission-checked view.
 MEDIA_ROOT = Path(os.environ.get("SENDHUB_MEDIA_ROOT", DATA_DIR / "uploads"))
-MEDIA_URL = None
 SENDHUB_MAX_UPLOAD_BYTES = int(os.environ.get("SENDHUB_MAX_UPLOAD_MB", "10")) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -172,6 +171,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

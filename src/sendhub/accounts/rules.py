@@ -18,6 +18,7 @@ def membership_for(user, area) -> Membership | None:
     """The user's membership in the area, memoised on the user object for the request."""
     if user is None or not user.is_authenticated or area is None:
         return None
+    user = getattr(user, "_wrapped", user)  # request.user is a lazy wrapper: cache on the real user
     cache = user.__dict__.setdefault("_sendhub_memberships", None)
     if cache is None:
         cache = {m.area_id: m for m in Membership.objects.filter(user=user).select_related("organisation")}
@@ -26,7 +27,9 @@ def membership_for(user, area) -> Membership | None:
 
 
 def role_in(user, area) -> str | None:
-    if user is not None and user.is_authenticated and user.is_superuser:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_superuser:
         return Role.ADMINISTRATOR
     membership = membership_for(user, area)
     return membership.role if membership else None

@@ -30,6 +30,8 @@ def _checked_file(upload, *, allowed: set[str] | None = None):
 
 
 class InspectionForm(GovukModelForm):
+    report_url = forms.URLField(label="Report link", required=False, max_length=500, assume_scheme="https")
+
     class Meta:
         model = Inspection
         fields = [
@@ -252,7 +254,11 @@ class ProgressUpdateForm(GovukForm):
     evidence_file = forms.FileField(label="Evidence file", required=False, widget=forms.FileInput)
     evidence_file_title = forms.CharField(label="Evidence file title", required=False, max_length=200)
     evidence_link_url = forms.URLField(
-        label="Evidence link", required=False, max_length=500, help_text="A web address starting https://"
+        assume_scheme="https",
+        label="Evidence link",
+        required=False,
+        max_length=500,
+        help_text="A web address starting https://",
     )
     evidence_link_title = forms.CharField(label="Evidence link title", required=False, max_length=200)
     version = forms.IntegerField(widget=forms.HiddenInput)

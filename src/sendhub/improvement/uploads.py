@@ -28,6 +28,7 @@ ALLOWED_TYPES: dict[str, tuple[str, str | None]] = {
 }
 # Office Open XML and OpenDocument files are zip containers; some writers produce zips that only show as zip.
 _ZIP_CONTAINERS = {"docx", "xlsx", "pptx", "odt", "ods"}
+_SNIFF_BYTES = 8192
 
 
 @dataclass(frozen=True)
@@ -41,9 +42,13 @@ class FileRejected(ValueError):
     """The file breaks an upload rule; the message says which, in plain words."""
 
 
-def allowed_types_sentence() -> str:
-    names = sorted({ext.upper() for ext in ALLOWED_TYPES if ext != "jpeg"})
-    return ", ".join(names[:-1]) + " or " + names[-1]
+def allowed_types_sentence(extensions: set[str] | None = None) -> str:
+    names = sorted({ext.upper() for ext in (extensions or ALLOWED_TYPES) if ext != "jpeg"} or {"JPEG"})
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def _size_words(size: int) -> str:
+    return f"{size // (1024 * 1024)}MB" if size >= 1024 * 1024 else f"{max(1, size // 1024)}KB"
 
 
 def check_upload(
@@ -53,24 +58,22 @@ def check_upload(
     extension = PurePath(name or "").suffix.lower().lstrip(".")
     permitted = allowed or set(ALLOWED_TYPES)
     if not extension or extension not in permitted:
-        if allowed:
-            kinds = ", ".join(sorted(e.upper() for e in permitted))
-        else:
-            kinds = allowed_types_sentence()
+        kinds = allowed_types_sentence(permitted)
         raise FileRejected(f"The selected file must be a {kinds}")
     if size == 0:
         raise FileRejected("The selected file is empty")
     if size > max_bytes:
-        raise FileRejected(f"The selected file must be smaller than {max_bytes // (1024 * 1024)}MB")
-    head = stream.read(8192)
+        raise FileRejected(f"The selected file must be smaller than {_size_words(max_bytes)}")
+    head = stream.read(_SNIFF_BYTES)
     stream.seek(0)
     description, expected_mime = ALLOWED_TYPES[extension]
     if expected_mime is None:
         try:
             head.decode("utf-8")
         except UnicodeDecodeError as exc:
-            # A multi-byte character may be cut at the 8 KB boundary; only earlier failures count.
-            if exc.start < len(head) - 4:
+            # A multi-byte character may be cut where the sample ends, but only if the file goes on.
+            cut_at_sample_end = size > len(head) and exc.reason == "unexpected end of data"
+            if not cut_at_sample_end:
                 raise FileRejected(f"The selected file is not a valid {description} (it is not UTF-8 text)") from None
         if b"\x00" in head:
             raise FileRejected(f"The selected file is not a valid {description} (it contains binary data)")

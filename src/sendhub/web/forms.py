@@ -44,7 +44,9 @@ def style_widgets(form: forms.BaseForm) -> None:
         else:
             css = css or "govuk-input"
         widget.attrs["class"] = css
-        if form.errors.get(name):
+        # Read the errors only once validation has run: touching form.errors here would validate the form
+        # inside __init__, before a subclass has narrowed its querysets or set its messages.
+        if form._errors and form._errors.get(name):
             widget.attrs["class"] = css + {
                 "govuk-textarea": " govuk-textarea--error",
                 "govuk-select": " govuk-select--error",

@@ -1,0 +1,260 @@
+"""Forms for signing in, two-factor authentication, invitations, memberships and organisations."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
+from django.db.models import Q
+
+from sendhub.accounts.models import LocalArea, Membership, Organisation, Role, User
+from sendhub.accounts.services import is_member, normalise_email
+from sendhub.web.forms import GovukFormMixin
+
+_NATIONAL_KINDS = {str(kind) for kind in Organisation.NATIONAL_KINDS}
+
+# Each form is a private class that sets up its fields (labels, messages, choices) and a public class that
+# adds GovukFormMixin in front of it. GovukFormMixin styles the widgets at the end of __init__, which reads
+# the form's errors, so a bound form is validated then: its fields must be complete by that point.
+
+
+class _SignInFields(AuthenticationForm):
+    """Email address and password. The field keeps Django's name ``username`` (django-axes reads it)."""
+
+    error_messages = {
+        "invalid_login": "Enter a correct email address and password. The password is case-sensitive.",
+        "inactive": "This account has been closed. Contact your area administrator.",
+    }
+
+    def __init__(self, request=None, *args, **kwargs) -> None:
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = "Email address"
+        self.fields["username"].widget.attrs.pop("autofocus", None)
+        self.fields["username"].widget.attrs.update(
+            {"autocomplete": "email", "spellcheck": "false", "inputmode": "email"}
+        )
+        self.fields["username"].error_messages["required"] = "Enter your email address"
+        self.fields["password"].error_messages["required"] = "Enter your password"
+
+
+class SignInForm(GovukFormMixin, _SignInFields):
+    pass
+
+
+class _TokenFields(forms.Form):
+    """The six-digit code from an authenticator app, checked against one TOTP device."""
+
+    token = forms.CharField(
+        label="Security code",
+        help_text="The 6-digit code shown in your authenticator app",
+        max_length=12,
+        error_messages={"required": "Enter the 6-digit security code from your authenticator app"},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "spellcheck": "false",
+                "class": "govuk-input govuk-input--width-5",
+            }
+        ),
+    )
+
+    def __init__(self, *args, device, **kwargs) -> None:
+        self.device = device
+        super().__init__(*args, **kwargs)
+
+    def clean_token(self) -> str:
+        token = re.sub(r"[\s-]", "", self.cleaned_data["token"])
+        if not re.fullmatch(r"\d{6}", token):
+            raise forms.ValidationError("Enter the security code as 6 digits, for example 123456")
+        allowed, _ = self.device.verify_is_allowed()
+        if not allowed:
+            raise forms.ValidationError("Too many wrong codes. Wait a minute, then enter a new code")
+        if not self.device.verify_token(token):
+            raise forms.ValidationError("The security code is wrong or has expired. Enter the latest code")
+        return token
+
+
+class TokenForm(GovukFormMixin, _TokenFields):
+    pass
+
+
+class _AcceptInvitationFields(SetPasswordForm):
+    """Choose a password for a new account made from an invitation (Django's password validators apply)."""
+
+    def __init__(self, user: User, *args, **kwargs) -> None:
+        super().__init__(user, *args, **kwargs)
+        self.fields["new_password1"].label = "Create a password"
+        self.fields[
+            "new_password1"
+        ].help_text = "At least 12 characters. Do not use your name, your email address or a common password."
+        self.fields["new_password2"].label = "Confirm your password"
+        self.fields["new_password2"].help_text = "Enter the same password again"
+        self.fields["new_password1"].error_messages["required"] = "Create a password"
+        self.fields["new_password2"].error_messages["required"] = "Confirm your password"
+
+
+class AcceptInvitationForm(GovukFormMixin, _AcceptInvitationFields):
+    pass
+
+
+class _PasswordChangeFields(PasswordChangeForm):
+    def __init__(self, user, *args, **kwargs) -> None:
+        super().__init__(user, *args, **kwargs)
+        self.fields["old_password"].widget.attrs.pop("autofocus", None)
+        self.fields["old_password"].label = "Current password"
+        self.fields[
+            "new_password1"
+        ].help_text = "At least 12 characters. Do not use your name, your email address or a common password."
+        self.fields["new_password2"].label = "Confirm new password"
+        self.fields["new_password2"].help_text = "Enter the same password again"
+
+
+class SendHubPasswordChangeForm(GovukFormMixin, _PasswordChangeFields):
+    pass
+
+
+class OrganisationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Organisation) -> str:
+        if obj.is_national:
+            return f"{obj.name} (national)"
+        return f"{obj.name} ({obj.get_kind_display()})"
+
+
+def organisation_field() -> OrganisationChoiceField:
+    return OrganisationChoiceField(
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label="No organisation",
+        label="Organisation",
+        help_text=(
+            "Editors must belong to an organisation in the area. Monitors must belong to the Department "
+            "for Education or NHS England."
+        ),
+    )
+
+
+def organisations_for(area: LocalArea):
+    """The area's organisations, then the national ones (DfE, NHS England) for monitors."""
+    return Organisation.objects.filter(Q(area=area) | Q(area__isnull=True)).order_by("area", "name")
+
+
+def role_organisation_errors(area: LocalArea, role: str, organisation: Organisation | None) -> str | None:
+    """Why this organisation does not fit this role in this area, or None when it does."""
+    if role == Role.MONITOR:
+        if organisation is None or not organisation.is_national:
+            return "Select the Department for Education or NHS England: monitors act for a national body"
+        return None
+    if organisation is not None and organisation.area_id != area.pk:
+        return f"Select an organisation in {area.name}: only monitors belong to a national body"
+    if role == Role.EDITOR and organisation is None:
+        return (
+            "Select the organisation this editor works for: editors update the actions their organisation "
+            "owns. If it is not listed, add it under Organisations first"
+        )
+    return None
+
+
+class RoleOrganisationMixin:
+    area: LocalArea
+
+    def clean(self):
+        cleaned = super().clean()  # type: ignore[misc]
+        role = cleaned.get("role")
+        if role:
+            error = role_organisation_errors(self.area, role, cleaned.get("organisation"))
+            if error:
+                self.add_error("organisation", error)  # type: ignore[attr-defined]
+        return cleaned
+
+
+class _InvitationFields(RoleOrganisationMixin, forms.Form):
+    full_name = forms.CharField(
+        label="Full name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text="We will email the invitation link to this address",
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    role = forms.ChoiceField(label="Role", choices=Role.choices, widget=forms.RadioSelect)
+    organisation = organisation_field()
+
+    def __init__(self, *args, area: LocalArea, **kwargs) -> None:
+        self.area = area
+        super().__init__(*args, **kwargs)
+        self.fields["full_name"].error_messages["required"] = "Enter the person's full name"
+        self.fields["email"].error_messages["required"] = "Enter the person's email address"
+        self.fields["email"].error_messages["invalid"] = (
+            "Enter an email address in the correct format, like name@example.org"
+        )
+        self.fields["role"].error_messages["required"] = "Select a role"
+        self.fields["organisation"].queryset = organisations_for(area)
+
+    def clean_email(self) -> str:
+        email = normalise_email(self.cleaned_data["email"])
+        if is_member(email, self.area):
+            raise forms.ValidationError(f"{email} is already a member of {self.area.name}")
+        return email
+
+
+class InvitationForm(GovukFormMixin, _InvitationFields):
+    pass
+
+
+class _MembershipFields(RoleOrganisationMixin, forms.ModelForm):
+    organisation = organisation_field()
+
+    class Meta:
+        model = Membership
+        fields = ["role", "organisation"]
+        widgets = {"role": forms.RadioSelect}
+
+    def __init__(self, *args, area: LocalArea, **kwargs) -> None:
+        self.area = area
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = Role.choices
+        self.fields["organisation"].queryset = organisations_for(area)
+
+
+class MembershipForm(GovukFormMixin, _MembershipFields):
+    pass
+
+
+class _OrganisationFields(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "short_name", "kind"]
+        labels = {"name": "Name", "short_name": "Short name", "kind": "Type of organisation"}
+        help_texts = {"short_name": "Shown in lists and tables, for example ‘NHS Lancashire’"}
+        widgets = {"kind": forms.RadioSelect}
+
+    def __init__(self, *args, area: LocalArea, **kwargs) -> None:
+        self.area = area
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [
+            (value, label) for value, label in Organisation.Kind.choices if value not in _NATIONAL_KINDS
+        ]
+        self.fields["name"].error_messages["required"] = "Enter the organisation's name"
+        self.fields["kind"].error_messages["required"] = "Select the type of organisation"
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        clash = Organisation.objects.filter(area=self.area, name__iexact=name)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(f"{self.area.name} already has an organisation called {name}")
+        return name
+
+    def clean_kind(self) -> str:
+        kind = self.cleaned_data["kind"]
+        if kind in _NATIONAL_KINDS:
+            raise forms.ValidationError("National bodies cannot be added to an area")
+        return kind
+
+
+class OrganisationForm(GovukFormMixin, _OrganisationFields):
+    pass

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from sendhub.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("sign-in/", views.SignInView.as_view(), name="sign-in"),
+    path("sign-out/", views.SignOutView.as_view(), name="sign-out"),
+    path("two-factor/", views.TwoFactorView.as_view(), name="two-factor"),
+    path("profile/", views.ProfileView.as_view(), name="profile"),
+    path("password/", views.PasswordChangeView.as_view(), name="password-change"),
+    path("invitations/<str:token>/", views.InvitationAcceptView.as_view(), name="invitation-accept"),
+]
