@@ -48,6 +48,8 @@ class Command(BaseCommand):
             raise CommandError(f"Could not load the demo (nothing was saved): {exc}.{hint}") from exc
 
         seconds = time.monotonic() - started
+        if options.get("verbosity", 1) == 0:
+            return
         counts = ", ".join(f"{n} {name}" for name, n in summary.counts.items())
         self.stdout.write(self.style.SUCCESS(f"Loaded the Lancashire demo in {seconds:.1f}s: {counts}."))
         self.stdout.write("")
