@@ -14,12 +14,9 @@ from sendhub.web.forms import GovukFormMixin
 
 _NATIONAL_KINDS = {str(kind) for kind in Organisation.NATIONAL_KINDS}
 
-# Each form is a private class that sets up its fields (labels, messages, choices) and a public class that
-# adds GovukFormMixin in front of it. GovukFormMixin styles the widgets at the end of __init__, which reads
-# the form's errors, so a bound form is validated then: its fields must be complete by that point.
 
 
-class _SignInFields(AuthenticationForm):
+class SignInForm(GovukFormMixin, AuthenticationForm):
     """Email address and password. The field keeps Django's name ``username`` (django-axes reads it)."""
 
     error_messages = {
@@ -38,11 +35,7 @@ class _SignInFields(AuthenticationForm):
         self.fields["password"].error_messages["required"] = "Enter your password"
 
 
-class SignInForm(GovukFormMixin, _SignInFields):
-    pass
-
-
-class _TokenFields(forms.Form):
+class TokenForm(GovukFormMixin, forms.Form):
     """The six-digit code from an authenticator app, checked against one TOTP device."""
 
     token = forms.CharField(
@@ -76,11 +69,7 @@ class _TokenFields(forms.Form):
         return token
 
 
-class TokenForm(GovukFormMixin, _TokenFields):
-    pass
-
-
-class _AcceptInvitationFields(SetPasswordForm):
+class AcceptInvitationForm(GovukFormMixin, SetPasswordForm):
     """Choose a password for a new account made from an invitation (Django's password validators apply)."""
 
     def __init__(self, user: User, *args, **kwargs) -> None:
@@ -95,11 +84,7 @@ class _AcceptInvitationFields(SetPasswordForm):
         self.fields["new_password2"].error_messages["required"] = "Confirm your password"
 
 
-class AcceptInvitationForm(GovukFormMixin, _AcceptInvitationFields):
-    pass
-
-
-class _PasswordChangeFields(PasswordChangeForm):
+class SendHubPasswordChangeForm(GovukFormMixin, PasswordChangeForm):
     def __init__(self, user, *args, **kwargs) -> None:
         super().__init__(user, *args, **kwargs)
         self.fields["old_password"].widget.attrs.pop("autofocus", None)
@@ -109,10 +94,6 @@ class _PasswordChangeFields(PasswordChangeForm):
         ].help_text = "At least 12 characters. Do not use your name, your email address or a common password."
         self.fields["new_password2"].label = "Confirm new password"
         self.fields["new_password2"].help_text = "Enter the same password again"
-
-
-class SendHubPasswordChangeForm(GovukFormMixin, _PasswordChangeFields):
-    pass
 
 
 class OrganisationChoiceField(forms.ModelChoiceField):
@@ -169,7 +150,7 @@ class RoleOrganisationMixin:
         return cleaned
 
 
-class _InvitationFields(RoleOrganisationMixin, forms.Form):
+class InvitationForm(GovukFormMixin, RoleOrganisationMixin, forms.Form):
     full_name = forms.CharField(
         label="Full name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "off"})
     )
@@ -200,11 +181,7 @@ class _InvitationFields(RoleOrganisationMixin, forms.Form):
         return email
 
 
-class InvitationForm(GovukFormMixin, _InvitationFields):
-    pass
-
-
-class _MembershipFields(RoleOrganisationMixin, forms.ModelForm):
+class MembershipForm(GovukFormMixin, RoleOrganisationMixin, forms.ModelForm):
     organisation = organisation_field()
 
     class Meta:
@@ -219,11 +196,7 @@ class _MembershipFields(RoleOrganisationMixin, forms.ModelForm):
         self.fields["organisation"].queryset = organisations_for(area)
 
 
-class MembershipForm(GovukFormMixin, _MembershipFields):
-    pass
-
-
-class _OrganisationFields(forms.ModelForm):
+class OrganisationForm(GovukFormMixin, forms.ModelForm):
     class Meta:
         model = Organisation
         fields = ["name", "short_name", "kind"]
@@ -254,7 +227,3 @@ class _OrganisationFields(forms.ModelForm):
         if kind in _NATIONAL_KINDS:
             raise forms.ValidationError("National bodies cannot be added to an area")
         return kind
-
-
-class OrganisationForm(GovukFormMixin, _OrganisationFields):
-    pass
