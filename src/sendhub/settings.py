@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "sendhub.web",
     "sendhub.accounts",
     "sendhub.improvement",
+    "sendhub.outcomes",
     "sendhub.demo",
 ]
 
@@ -148,6 +149,9 @@ OTP_TOTP_ISSUER = "SEND Hub"
 SENDHUB_SERVICE_NAME = os.environ.get("SENDHUB_SERVICE_NAME", "SEND Hub")
 SENDHUB_INVITATION_DAYS = int(os.environ.get("SENDHUB_INVITATION_DAYS", "7"))
 SENDHUB_DEMO_BANNER = env_bool("SENDHUB_DEMO_BANNER", False)
+# Key for the keyed hash (HMAC-SHA256) that links a child's records across SEN2 returns without storing the
+# UPN/ULN. Keep it secret and stable: changing it breaks the links between returns.
+SENDHUB_PERSON_KEY = os.environ.get("SENDHUB_PERSON_KEY", SECRET_KEY)
 
 # Evidence uploads: kept outside the web root and served only through a permission-checked view.
 MEDIA_ROOT = Path(os.environ.get("SENDHUB_MEDIA_ROOT", DATA_DIR / "uploads"))

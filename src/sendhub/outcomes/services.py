@@ -1,0 +1,23 @@
+"""Writes that span the outcomes pipeline: import a SEN2 return, then compute its measures, as one step."""
+
+from __future__ import annotations
+
+from typing import BinaryIO
+
+from sendhub.accounts.models import LocalArea
+
+
+def sen2_import(*, stream: BinaryIO, filename: str, area: LocalArea, imported_by=None):
+    """Import a SEN2 XML file for ``area`` and compute every measure from it.
+
+    Returns the importer's result (the new Sen2Return, warnings, or the errors that stopped it). A file with
+    errors stores nothing; a newer return for the same collection year supersedes the older one, whose
+    measure values are kept as history.
+    """
+    from sendhub.outcomes.computation import recompute_measures
+    from sendhub.outcomes.sen2.importer import import_sen2
+
+    result = import_sen2(stream=stream, filename=filename, area=area, imported_by=imported_by)
+    if result.sen2_return is not None:
+        recompute_measures(result.sen2_return)
+    return result
