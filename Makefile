@@ -16,7 +16,7 @@ install: $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 
 install-test: $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test,bench]'
+	$(BIN)/pip install --quiet -e '.[test]'
 
 node_modules/.package-lock.json: package.json
 	npm install --no-audit --no-fund --loglevel=error
@@ -54,6 +54,7 @@ lint:
 	$(BIN)/ruff check src tests bench
 
 bench: install-test assets
+	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python bench/dashboard.py
 
 clean:
