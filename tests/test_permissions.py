@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import date
 from urllib.parse import urlsplit
 
 import pytest
@@ -28,6 +29,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.views.generic.edit import ProcessFormView
 
 from sendhub.accounts.models import LocalArea, Membership, Organisation, Role
+from sendhub.outcomes.models import ManualMeasure, Sen2Return, SuccessMeasure
 from tests.factories import (
     ActionFactory,
     EvidenceFactory,
@@ -177,6 +179,53 @@ class World:
     def organisation(self, area: LocalArea, tag: str = MAIN) -> Organisation:
         return self._once("organisation", area, tag, lambda: OrganisationFactory(area=area))
 
+    def sen2_return(self, area: LocalArea, tag: str = MAIN) -> Sen2Return:
+        return self._once(
+            "sen2_return",
+            area,
+            tag,
+            lambda: Sen2Return.objects.create(
+                area=area,
+                collection_year=2025 if tag == MAIN else 2024,
+                reference_date=date(2025, 1, 16),
+                filename="sen2.xml",
+                checksum="0" * 64,
+            ),
+        )
+
+    def manual_measure(self, area: LocalArea, tag: str = MAIN) -> ManualMeasure:
+        """A measure reported by the owner organisation (la_org in the main area, whose editor records it)."""
+        return self._once(
+            "manual_measure",
+            area,
+            tag,
+            lambda: ManualMeasure.objects.create(
+                area=area,
+                key=f"wait-{tag}",
+                name="Autism assessment wait",
+                unit="weeks",
+                direction="lower",
+                owner=self.owner(area),
+            ),
+        )
+
+    def success_measure(self, area: LocalArea, tag: str = MAIN) -> SuccessMeasure:
+        return self._once(
+            "success_measure",
+            area,
+            tag,
+            lambda: SuccessMeasure.objects.create(
+                area=area,
+                measure="PC_plans_issued_20_weeks_ex",
+                action=self.action(area, tag),
+                direction="higher",
+                baseline_value=17.3,
+                baseline_date=date(2025, 1, 1),
+                target_value=60,
+                target_date=date(2027, 1, 1),
+            ),
+        )
+
 
 # The table ----------------------------------------------------------------------------------------------
 
@@ -257,6 +306,22 @@ def organisation_pk(w: World, area: LocalArea, tag: str) -> dict:
     return {"pk": w.organisation(area, tag).pk}
 
 
+def sen2_return_pk(w: World, area: LocalArea, tag: str) -> dict:
+    return {"pk": w.sen2_return(area, tag).pk}
+
+
+def manual_measure_pk(w: World, area: LocalArea, tag: str) -> dict:
+    return {"pk": w.manual_measure(area, tag).pk}
+
+
+def success_measure_pk(w: World, area: LocalArea, tag: str) -> dict:
+    return {"pk": w.success_measure(area, tag).pk}
+
+
+def measure_name(w: World, area: LocalArea, tag: str) -> dict:
+    return {"measure": "PC_plans_issued_20_weeks_ex"}
+
+
 RULES: dict[str, Rule] = {
     # Public pages and the person's own account.
     "web:home": open_to_all(),
@@ -309,6 +374,25 @@ RULES: dict[str, Rule] = {
     "area-admin:organisation-list": area_page(MEMBERS),
     "area-admin:organisation-create": form_page(MANAGERS),
     "area-admin:organisation-edit": form_page(MANAGERS, organisation_pk),
+    # Outcomes: reading (area.view).
+    "outcomes:dashboard": area_page(MEMBERS),
+    "outcomes:measure-detail": area_page(MEMBERS, measure_name),
+    "outcomes:deadlines": area_page(MEMBERS),
+    "outcomes:benchmarks": area_page(MEMBERS),
+    "outcomes:return-list": area_page(MEMBERS),
+    "outcomes:return-detail": area_page(MEMBERS, sen2_return_pk),
+    "outcomes:manual-measure-list": area_page(MEMBERS),
+    # A partner's measure: everyone reads it; its owner organisation's editors and administrators record it.
+    "outcomes:manual-measure-detail": Rule(
+        {"get": outcomes(MEMBERS), "post": outcomes(ACTION_UPDATERS)}, manual_measure_pk
+    ),
+    "outcomes:manual-measure-upload": form_page(ACTION_UPDATERS, manual_measure_pk),
+    # Outcomes: managing (area.manage).
+    "outcomes:return-upload": form_page(MANAGERS),
+    "outcomes:manual-measure-create": form_page(MANAGERS),
+    "outcomes:action-success-measure-create": form_page(MANAGERS, action_pk),
+    "outcomes:finding-success-measure-create": form_page(MANAGERS, finding_pk),
+    "outcomes:success-measure-remove": area_page(MANAGERS, success_measure_pk, methods=("post",)),
 }
 
 
@@ -325,7 +409,8 @@ class DiscoveredUrl:
     @property
     def object_kwargs(self) -> tuple[str, ...]:
         """The URL's arguments that pick out an object inside the area."""
-        return tuple(sorted(self.kwargs - {"area_slug"}))
+        # "measure" names a measure's definition (the same in every area), not an object of the area.
+        return tuple(sorted(self.kwargs - {"area_slug", "measure"}))
 
     @property
     def view_methods(self) -> tuple[str, ...] | None:

@@ -155,6 +155,7 @@ SENDHUB_PERSON_KEY = os.environ.get("SENDHUB_PERSON_KEY", SECRET_KEY)
 
 # Evidence uploads: kept outside the web root and served only through a permission-checked view.
 MEDIA_ROOT = Path(os.environ.get("SENDHUB_MEDIA_ROOT", DATA_DIR / "uploads"))
+SENDHUB_MAX_SEN2_BYTES = int(os.environ.get("SENDHUB_MAX_SEN2_MB", "500")) * 1024 * 1024
 SENDHUB_MAX_UPLOAD_BYTES = int(os.environ.get("SENDHUB_MAX_UPLOAD_MB", "10")) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

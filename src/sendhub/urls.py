@@ -5,6 +5,7 @@ urlpatterns = [
     path("accounts/", include("sendhub.accounts.urls")),
     path("areas/<slug:area_slug>/", include("sendhub.improvement.urls")),
     path("areas/<slug:area_slug>/", include("sendhub.accounts.area_urls")),
+    path("areas/<slug:area_slug>/", include("sendhub.outcomes.urls")),
 ]
 
 handler403 = "sendhub.web.views.permission_denied"

@@ -71,6 +71,20 @@ def administers_action_area(user, action) -> bool:
     return role_in(user, action.area) == Role.ADMINISTRATOR
 
 
+@rules.predicate
+def owns_manual_measure(user, measure) -> bool:
+    """An editor may record values for a manual measure their organisation owns."""
+    if role_in(user, measure.area) != Role.EDITOR:
+        return False
+    membership = membership_for(user, measure.area)
+    return membership is not None and membership.organisation_id == measure.owner_id
+
+
+@rules.predicate
+def administers_measure_area(user, measure) -> bool:
+    return role_in(user, measure.area) == Role.ADMINISTRATOR
+
+
 # Area-wide permissions: the object is a LocalArea.
 rules.add_perm("area.view", is_area_member)
 rules.add_perm("area.manage", is_area_administrator)
@@ -78,3 +92,5 @@ rules.add_perm("area.comment", can_comment_in_area)
 rules.add_perm("area.update_own_actions", is_area_administrator | is_editor_in_area)
 # Object permissions: the object is an improvement Action.
 rules.add_perm("action.update", administers_action_area | owns_action)
+# Object permissions: the object is an outcomes ManualMeasure.
+rules.add_perm("manual_measure.record", administers_measure_area | owns_manual_measure)

@@ -24,6 +24,7 @@ from sendhub.improvement.forms import (
     ProgressUpdateForm,
 )
 from sendhub.improvement.models import Action, Comment, Evidence, Finding, Inspection, Milestone
+from sendhub.outcomes import success
 from sendhub.web import history
 
 PAGE_SIZE = 25
@@ -143,6 +144,8 @@ class FindingDetailView(AreaMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["finding"] = finding
         context["evidence"] = selectors.evidence_for_finding(finding)
+        context["success_measures"] = success.statuses(self.area, finding=finding)
+        context["success_create_url"] = self.area_url("outcomes:finding-success-measure-create", finding.pk)
         context["history"] = history.merged(
             history.entries_for(finding),
             *[history.entries_for(j, label=f"Judgement ({j.inspection})") for j in finding.judgements.all()],
@@ -286,6 +289,8 @@ class ActionPageMixin(AreaMixin):
             "action": action,
             "can_update": user.has_perm("action.update", action),
             "today": timezone.localdate(),
+            "success_measures": success.statuses(self.area, action=action),
+            "success_create_url": self.area_url("outcomes:action-success-measure-create", action.pk),
             "history": history.merged(
                 history.entries_for(action),
                 *[history.entries_for(m, label=f"Milestone: {m.title}") for m in action.milestones.all()],

@@ -65,6 +65,9 @@ class Sen2Person(models.Model):
     class Meta:
         indexes = [models.Index(fields=["sen2_return", "person_key"])]
 
+    def __str__(self) -> str:
+        return self.reference
+
 
 class EhcRequest(models.Model):
     """A request for an EHC needs assessment, with its assessment and any named plan (one each in SEN2)."""
@@ -102,6 +105,9 @@ class EhcRequest(models.Model):
             models.Index(fields=["sen2_return", "plan_start_date"]),
         ]
 
+    def __str__(self) -> str:
+        return f"Request received {self.received_date}"
+
 
 class ActivePlan(models.Model):
     """An EHC plan maintained at the reference date (Requests/ActivePlans)."""
@@ -120,6 +126,9 @@ class ActivePlan(models.Model):
     setting = models.CharField(max_length=10, blank=True, help_text="SENSetting of the current placement")
     setting_urn = models.CharField(max_length=8, blank=True)
     age_at_reference_date = models.PositiveSmallIntegerField(null=True)
+
+    def __str__(self) -> str:
+        return f"Active plan ({self.primary_need or 'need not recorded'})"
 
 
 class MeasureValue(models.Model):
@@ -149,6 +158,9 @@ class MeasureValue(models.Model):
             )
         ]
         indexes = [models.Index(fields=["area", "measure", "period_kind", "breakdown_topic"])]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.period} {self.breakdown}: {self.value}"
 
 
 class DfeRelease(models.Model):
@@ -184,13 +196,17 @@ class DfeValue(models.Model):
     breakdown = models.CharField(max_length=120)
     measure = models.CharField(max_length=60)
     value = models.FloatField(null=True)
-    marker = models.CharField(max_length=2, blank=True)
+    marker = models.CharField(max_length=10, blank=True)
 
     class Meta:
         indexes = [
             models.Index(fields=["release", "measure", "geographic_level"]),
             models.Index(fields=["release", "measure", "old_la_code"]),
+            models.Index(fields=["release", "source_file", "measure"]),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.time_period} {self.la_name or self.region_name or 'England'}: {self.value}"
 
 
 class StatisticalNeighbour(models.Model):
@@ -203,6 +219,9 @@ class StatisticalNeighbour(models.Model):
     class Meta:
         ordering = ["la_name", "rank"]
         constraints = [models.UniqueConstraint(fields=["la_name", "rank"], name="neighbour_unique_rank")]
+
+    def __str__(self) -> str:
+        return f"{self.la_name}: {self.rank}. {self.neighbour_name}"
 
 
 class Direction(models.TextChoices):
@@ -245,6 +264,9 @@ class ManualMeasureValue(models.Model):
         ordering = ["period_end"]
         constraints = [models.UniqueConstraint(fields=["measure", "period_end"], name="manual_value_one_per_period")]
 
+    def __str__(self) -> str:
+        return f"{self.measure}: {self.value} to {self.period_end}"
+
 
 class SuccessMeasure(models.Model):
     """A measure set as evidence of success for an action or finding, with baseline, target and trajectory."""
@@ -280,3 +302,7 @@ class SuccessMeasure(models.Model):
                 condition=models.Q(target_date__gt=models.F("baseline_date")), name="success_target_after_baseline"
             ),
         ]
+
+    def __str__(self) -> str:
+        source = self.measure or self.manual_measure
+        return f"{source}: {self.baseline_value} to {self.target_value} by {self.target_date}"

@@ -1,0 +1,174 @@
+"""Benchmark: SEN2 import throughput and peak memory against lxml parsing alone, and a pandas approach.
+
+For generated files of 20,000 persons (and 600,000 with ``--large``) prints: file size; the time lxml's iterparse
+takes just to read the file (iterate and clear); the time of the full import (parse, validate, minimise, store)
+on a fresh SQLite database, and on PostgreSQL when ``DATABASE_URL`` is set; their ratio; persons per second; and
+the import's peak RSS (each import runs in its own subprocess). Then, on the 20,000-person file, a straightforward
+pandas approach as a public SEN2 dashboard does it: ``xml.etree.ElementTree`` parse, then one ``pd.concat`` per
+record (measured on the first 2,000 records and extrapolated linearly when the full run would be too long).
+Goals (issue 3): import within 3x lxml alone; peak RSS < 400 MB on 600,000 persons; >= 25x faster than pandas.
+
+    .venv/bin/python bench/sen2_import.py [--large] [--persons 20000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+
+def lxml_alone(path: Path) -> float:
+    from lxml import etree
+
+    started = time.perf_counter()
+    for _event, element in etree.iterparse(str(path), events=("end",), tag="{*}Person"):
+        element.clear()
+        while element.getprevious() is not None:
+            del element.getparent()[0]
+    return time.perf_counter() - started
+
+
+def child(path: str, database_url: str) -> None:
+    """Run one import in this (fresh) process and print its figures as JSON."""
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("SENDHUB_DATA_DIR", tempfile.mkdtemp(prefix="sendhub-bench-"))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "sendhub.settings"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from sendhub.accounts.models import LocalArea
+    from sendhub.outcomes.sen2.importer import import_sen2
+
+    area, _ = LocalArea.objects.get_or_create(
+        la_code="888", defaults={"name": "Lancashire", "slug": "lancashire", "ons_code": "E10000017"}
+    )
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    with open(path, "rb") as stream:
+        result = import_sen2(stream=stream, filename=Path(path).name, area=area)
+    seconds = time.perf_counter() - started
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "errors": result.error_count,
+                "persons": result.counts.get("persons", 0),
+                "requests": result.counts.get("requests", 0),
+                "active_plans": result.counts.get("active_plans", 0),
+                "rss_before_mb": rss_before / 1024,
+                "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            }
+        )
+    )
+
+
+def run_child(path: Path, database_url: str) -> dict:
+    completed = subprocess.run(  # noqa: PLW1510
+        [sys.executable, __file__, "--child", str(path), "--db", database_url],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    figures = json.loads(completed.stdout.strip().splitlines()[-1])
+    figures["children_maxrss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return figures
+
+
+def pandas_approach(path: Path, cap: int = 2000, budget_seconds: float = 120.0) -> tuple[float, bool, int]:
+    """ElementTree + one DataFrame append per record; returns (seconds, extrapolated, records)."""
+    import xml.etree.ElementTree as ET  # noqa: N817
+
+    import pandas as pd
+
+    started = time.perf_counter()
+    tree = ET.parse(path)  # noqa: S314 (our own generated file)
+    persons = tree.getroot().find("Persons").findall("Person")
+    parse_seconds = time.perf_counter() - started
+    frame = pd.DataFrame()
+    total = len(persons)
+    started = time.perf_counter()
+    done = 0
+    for person in persons:
+        record = {child.tag: child.text for child in person if len(child) == 0}
+        for request in person.findall("Requests"):
+            row = dict(record)
+            row.update({child.tag: child.text for child in request if len(child) == 0})
+            assessment = request.find("Assessment")
+            if assessment is not None:
+                row.update({child.tag: child.text for child in assessment if len(child) == 0})
+            frame = pd.concat([frame, pd.DataFrame([row])], ignore_index=True)
+        done += 1
+        if done >= cap and (time.perf_counter() - started) / done * total > budget_seconds:
+            break
+    append_seconds = time.perf_counter() - started
+    extrapolated = done < total
+    if extrapolated:
+        append_seconds = append_seconds / done * total
+    return parse_seconds + append_seconds, extrapolated, done
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--large", action="store_true", help="also the 600,000-person file")
+    parser.add_argument("--persons", type=int, default=20_000)
+    parser.add_argument("--no-pandas", action="store_true")
+    parser.add_argument("--child")
+    parser.add_argument("--db")
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.db)
+        return 0
+
+    from sendhub.outcomes.sen2.generate import generate_sen2
+
+    workdir = Path(tempfile.mkdtemp(prefix="sendhub-sen2-bench-"))
+    sizes = [args.persons] + ([600_000] if args.large else [])
+    ours_20k = None
+    for persons in sizes:
+        path = workdir / f"sen2-{persons}.xml"
+        started = time.perf_counter()
+        with path.open("w", encoding="utf-8") as out:
+            generate_sen2(out, persons=persons, year=2025, seed=1)
+        print(f"\n== {persons:,} persons: {path.stat().st_size / 1e6:.1f} MB "
+              f"(generated in {time.perf_counter() - started:.1f} s)")  # fmt: skip
+        parse = min(lxml_alone(path) for _ in range(2))
+        print(f"lxml iterparse alone:        {parse:7.2f} s  ({persons / parse:,.0f} persons/s)")
+        databases = [("SQLite", f"sqlite:///{workdir / f'bench-{persons}.sqlite3'}")]
+        if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+            databases.append(("PostgreSQL", os.environ["DATABASE_URL"]))
+        for label, url in databases:
+            figures = run_child(path, url)
+            ratio = figures["seconds"] / parse
+            print(
+                f"full import ({label + '):':12} {figures['seconds']:7.2f} s  "
+                f"({persons / figures['seconds']:,.0f} persons/s; {ratio:.2f}x lxml alone; "
+                f"{figures['requests']:,} requests, {figures['active_plans']:,} active plans; "
+                f"errors {figures['errors']}) peak RSS {figures['peak_rss_mb']:.0f} MB "
+                f"(RUSAGE_CHILDREN max so far {figures['children_maxrss_mb']:.0f} MB)"
+            )
+            if label == "SQLite" and persons == args.persons:
+                ours_20k = figures["seconds"]
+        if persons == args.persons and not args.no_pandas:
+            seconds, extrapolated, done = pandas_approach(path)
+            note = f" (extrapolated linearly from the first {done:,} records)" if extrapolated else ""
+            print(f"pandas (ElementTree + concat per record): {seconds:7.1f} s{note}")
+            if ours_20k:
+                print(f"our import is {seconds / ours_20k:.0f}x faster than the pandas approach")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,119 @@
+"""The deadline tracker: open cases from the latest SEN2 return with their statutory dates, soonest first.
+
+Case rows carry only the pseudonymous reference made at import, never a name or identifier.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from sendhub.accounts.models import LocalArea
+from sendhub.outcomes import clocks
+from sendhub.outcomes.models import ActivePlan, EhcRequest, Sen2Return
+
+KINDS = {
+    "decision": "Decision whether to assess (6 weeks)",
+    "final_plan": "Final EHC plan (20 weeks)",
+    "exception": "Final EHC plan: exception to the 20-week limit",
+    "review_decision": "Decision after annual review (4 weeks)",
+    "annual_review": "Annual review (12 months)",
+    "phase_transfer": "Phase transfer review and amendment",
+}
+HORIZON_WEEKS = (2, 4, 8)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    kind: str
+    reference: str
+    due: date | None
+    start: date | None
+    district: str
+    age: int | None
+    note: str = ""
+
+    @property
+    def label(self) -> str:
+        return KINDS[self.kind]
+
+    def days_left(self, today: date) -> int | None:
+        return clocks.days_until(self.due, today) if self.due else None
+
+
+def latest_return(area: LocalArea) -> Sen2Return | None:
+    return Sen2Return.objects.filter(area=area, is_current=True).order_by("-collection_year").first()
+
+
+def deadlines_for(sen2_return: Sen2Return, *, horizon_days: int = 56, today: date) -> list[Deadline]:
+    """Every open statutory deadline in the return that is overdue or falls within ``horizon_days``."""
+    rows: list[Deadline] = []
+    requests = EhcRequest.objects.filter(sen2_return=sen2_return).values_list(
+        "received_date",
+        "request_outcome",
+        "assessment_outcome",
+        "week20",
+        "plan_start_date",
+        "person__reference",
+        "person__postcode_district",
+        "age_at_request",
+    )
+    for received, outcome, assessment, week20, plan_start, reference, district, age in requests.iterator(2000):
+        if outcome == "":
+            rows.append(Deadline("decision", reference, clocks.decision_due(received), received, district, age))
+        elif outcome == "A" and plan_start is None and assessment in ("", "Y"):
+            due = clocks.final_plan_due(received, exception=week20)
+            note = (
+                ""
+                if assessment == "Y"
+                else f"If no plan: tell the family by {clocks.no_plan_notice_due(received):%d %b %Y}"
+            )
+            rows.append(
+                Deadline("exception" if week20 else "final_plan", reference, due, received, district, age, note)
+            )
+    plans = ActivePlan.objects.filter(sen2_return=sen2_return).values_list(
+        "last_review",
+        "review_meeting",
+        "review_outcome",
+        "phase_transfer_due_date",
+        "phase_transfer_final_date",
+        "request__plan_start_date",
+        "request__person__reference",
+        "request__person__postcode_district",
+        "age_at_reference_date",
+    )
+    for last, meeting, review_outcome, transfer_due, transfer_final, issued, reference, district, age in plans.iterator(
+        2000
+    ):
+        review_due = clocks.annual_review_due(last, issued)
+        if review_due:
+            rows.append(Deadline("annual_review", reference, review_due, last or issued, district, age))
+        if meeting and not review_outcome and (last is None or meeting >= last):
+            rows.append(
+                Deadline("review_decision", reference, clocks.review_decision_due(meeting), meeting, district, age)
+            )
+        if transfer_due and not transfer_final:
+            rows.append(Deadline("phase_transfer", reference, transfer_due, None, district, age))
+    horizon = today.toordinal() + horizon_days
+    kept = [d for d in rows if d.due is None or d.due.toordinal() <= horizon]
+    kept.sort(key=lambda d: (d.due is None, d.due or date.max, d.reference))
+    return kept
+
+
+@dataclass(frozen=True)
+class RiskSummary:
+    overdue: int
+    within: dict[int, int]  # weeks -> cases due from today up to that many weeks ahead
+    by_kind: dict[str, int]
+    exceptions: int
+
+
+def summarise(deadlines: list[Deadline], today: date) -> RiskSummary:
+    overdue = sum(1 for d in deadlines if d.due and d.due < today)
+    within = {
+        weeks: sum(1 for d in deadlines if d.due and 0 <= clocks.days_until(d.due, today) <= weeks * 7)
+        for weeks in HORIZON_WEEKS
+    }
+    by_kind = Counter(d.kind for d in deadlines)
+    return RiskSummary(overdue, within, {k: by_kind.get(k, 0) for k in KINDS}, by_kind.get("exception", 0))

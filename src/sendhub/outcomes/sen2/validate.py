@@ -1,0 +1,462 @@
+"""Check a parsed SEN2 header and each person against the rules, and give back typed values.
+
+Every problem is a dict ``{"position", "path", "rule", "severity"}``: ``position`` is the person's 1-based place
+in the file (0 for the header), ``path`` the element path (``Message/Persons/Person[12]/Requests[1]/ReceivedDate``),
+``rule`` a message for people, ``severity`` ``"error"`` (the file is not imported) or ``"warning"`` (imported;
+shown to the user). Messages never repeat personal values (names, birth date, postcode, UPN, ULN): only codes,
+flags and other dates may be echoed.
+
+``check_person`` returns a ``CheckedPerson`` whose requests and active plans are dicts keyed by the model's field
+names, ready for the importer, which minimises the person's identifiers at once.
+
+Decisions:
+- ``ReceivedDate`` is required on every request; ``PersonBirthDate`` is required (ages are needed).
+- A person with none of UPN, UniqueLearnerNumber and UPNunknown is a warning: they are imported but cannot be
+  linked across returns.
+- Codes outside the lists are errors, except ``SENSetting``, ``ReviewOutcome`` and ``PB``, whose lists are less
+  settled between guides: unknown values there are warnings.
+- A plan issued more than 52 weeks after the request (not historical) is a warning: allowed, but unusual.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from .codes import FLAG_VALUES, CodeLists, code_lists
+from .minimise import postcode_district
+from .parser import Header, Person
+
+ERROR, WARNING = "error", "warning"
+PERSON_PATH = "Message/Persons/Person[{}]"
+
+_UPN = re.compile(r"[A-Z][0-9]{11}[0-9A-Z]")
+_ULN = re.compile(r"[0-9]{10}")
+_LA = re.compile(r"[0-9]{3}")
+_ETHNICITY = re.compile(r"[A-Z]{4}")
+_URN = re.compile(r"[0-9]{6,7}")
+_UKPRN = re.compile(r"1[0-9]{7}")
+
+KNOWN_ITEMS = {
+    "Person": {
+        "Surname", "Forename", "PersonBirthDate", "Sex", "Ethnicity", "PostCode", "UPN", "UniqueLearnerNumber",
+        "UPNunknown",
+    },
+    "Requests": {
+        "ReceivedDate", "RequestSource", "RYA", "RequestOutcomeDate", "RequestOutcome", "RequestMediation",
+        "RequestTribunal", "Exported",
+    },
+    "Assessment": {
+        "AssessmentOutcome", "AssessmentOutcomeDate", "AssessmentMediation", "AssessmentTribunal",
+        "OtherMediation", "OtherTribunal", "Week20",
+    },
+    "NamedPlan": {"StartDate", "PlanRes", "PlanWBP", "PB", "OA", "DP", "CeaseDate", "CeaseReason"},
+    "ActivePlans": {
+        "TransferLA", "ReviewMeeting", "ReviewOutcome", "ReviewDraft", "PhaseTransferDueDate",
+        "PhaseTransferFinalDate", "LastReview",
+    },
+}  # fmt: skip
+
+
+@dataclass(slots=True)
+class HeaderInfo:
+    year: int | None = None
+    reference_date: date | None = None
+    lea: str = ""
+    software: str = ""
+
+
+@dataclass(slots=True)
+class CheckedPerson:
+    """A person's checked values. ``birth_date`` and ``identifier`` are raw: minimise them at once.
+
+    The postcode is cut to its district here, so the full postcode goes no further than the parser's object.
+    """
+
+    position: int
+    birth_date: date | None = None
+    identifier: str = ""
+    postcode_district: str = ""
+    sex: str = ""
+    ethnicity: str = ""
+    requests: list[dict] = field(default_factory=list)  # model field values, plus "active_plans": [dict]
+    problems: list[dict] = field(default_factory=list)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p["severity"] == ERROR for p in self.problems)
+
+
+def problem(position: int, path: str, rule: str, severity: str = ERROR) -> dict:
+    return {"position": position, "path": path, "rule": rule, "severity": severity}
+
+
+_DATES: dict[str, date] = {}  # dates repeat a great deal in a return: each text is parsed once
+
+
+def parse_date(value: str) -> date | None:
+    """A date written exactly ``YYYY-MM-DD``; ``None`` otherwise."""
+    parsed = _DATES.get(value)
+    if parsed is not None:
+        return parsed
+    if len(value) != 10 or value[4] != "-" or value[7] != "-":
+        return None
+    try:
+        parsed = date.fromisoformat(value)
+    except ValueError:
+        return None
+    if len(_DATES) < 200_000:
+        _DATES[value] = parsed
+    return parsed
+
+
+class _Checker:
+    """Collects one person's problems; each method reads one item and returns its typed value."""
+
+    __slots__ = ("position", "problems", "lists")
+
+    def __init__(self, position: int, lists: CodeLists):
+        self.position = position
+        self.problems: list[dict] = []
+        self.lists = lists
+
+    def add(self, path: str, rule: str, severity: str = ERROR) -> None:
+        self.problems.append({"position": self.position, "path": path, "rule": rule, "severity": severity})
+
+    def date(self, items: dict, name: str, path: str, *, required: bool = False, personal: bool = False):
+        value = items.get(name)
+        if not value:
+            if required:
+                self.add(f"{path}/{name}", f"{name} is missing: it is required")
+            return None
+        parsed = _DATES.get(value) or parse_date(value)
+        if parsed is None:
+            shown = "" if personal else f" (got {value[:20]!r})"
+            self.add(f"{path}/{name}", f"{name} is not a date in the form YYYY-MM-DD{shown}")
+        return parsed
+
+    def flag(self, items: dict, name: str, path: str) -> bool:
+        value = items.get(name)
+        if not value:
+            return False
+        parsed = FLAG_VALUES.get(value)
+        if parsed is not None:
+            return parsed
+        parsed = FLAG_VALUES.get(value.lower())
+        if parsed is None:
+            self.add(f"{path}/{name}", f"must be 1, 0, true or false (got {value[:10]!r})")
+            return False
+        return parsed
+
+    def code(self, items: dict, name: str, path: str, allowed, *, severity: str = ERROR, upper=True) -> str:
+        value = items.get(name) or ""
+        if not value or value in allowed:
+            return value
+        if upper:
+            value = value.upper()
+        if value not in allowed:
+            listed = ", ".join(sorted(allowed, key=lambda c: (len(c), c)))
+            self.add(f"{path}/{name}", f"{name} must be one of {listed} (got {value[:10]!r})", severity)
+            return "" if severity == ERROR else value
+        return value
+
+    def in_order(self, earlier, later, path: str, later_name: str, earlier_name: str) -> None:
+        if earlier is not None and later is not None and later < earlier:
+            self.add(f"{path}/{later_name}", f"{later_name} ({later}) is before {earlier_name} ({earlier})")
+
+
+def check_header(header: Header | None, *, expected_la: str | None = None) -> tuple[HeaderInfo, list[dict]]:
+    """Check ``Message/Header``: CollectionDetails Year and ReferenceDate are required; LEA must match."""
+    info = HeaderInfo()
+    problems: list[dict] = []
+    if header is None:
+        problems.append(problem(0, "Message/Header", "The Header is missing (it must come before the persons)"))
+        return info, problems
+    base = "Message/Header/CollectionDetails"
+    year = header.collection.get("Year", "")
+    if not year:
+        problems.append(problem(0, f"{base}/Year", "Year is missing: it is required"))
+    elif not (year.isdigit() and len(year) == 4 and 2000 <= int(year) <= 2100):
+        problems.append(problem(0, f"{base}/Year", f"Year must be a four-digit year (got {year[:10]!r})"))
+    else:
+        info.year = int(year)
+    reference = header.collection.get("ReferenceDate", "")
+    if not reference:
+        problems.append(problem(0, f"{base}/ReferenceDate", "ReferenceDate is missing: it is required"))
+    else:
+        info.reference_date = parse_date(reference)
+        if info.reference_date is None:
+            rule = f"ReferenceDate is not a date in the form YYYY-MM-DD (got {reference[:20]!r})"
+            problems.append(problem(0, f"{base}/ReferenceDate", rule))
+    collection = header.collection.get("Collection", "")
+    if collection and collection.upper() != "SEN2":
+        problems.append(problem(0, f"{base}/Collection", f"Collection is {collection[:20]!r}, not 'SEN2'", WARNING))
+    info.lea = header.source.get("LEA", "")
+    info.software = header.source.get("SoftwareCode", "")
+    if expected_la is not None:
+        if not info.lea:
+            problems.append(problem(0, "Message/Header/Source/LEA", "LEA is missing: it is required"))
+        elif info.lea != expected_la:
+            problems.append(
+                problem(
+                    0,
+                    "Message/Header/Source/LEA",
+                    f"The file is for LA {info.lea[:10]!r} but is being imported into an area with LA code "
+                    f"{expected_la!r}",
+                )
+            )
+    return info, problems
+
+
+def unknown_items(person: Person) -> set[str]:
+    """Names (as ``Parent/Item``) of simple items the validator does not know; they are ignored."""
+    unknown = {f"Person/{n}" for n in person.items.keys() - KNOWN_ITEMS["Person"]}
+    for request in person.requests:
+        unknown |= {f"Requests/{n}" for n in request.items.keys() - KNOWN_ITEMS["Requests"]}
+        for assessment in request.assessments:
+            unknown |= {f"Assessment/{n}" for n in assessment.items.keys() - KNOWN_ITEMS["Assessment"]}
+            for plan in assessment.named_plans:
+                unknown |= {f"NamedPlan/{n}" for n in plan.items.keys() - KNOWN_ITEMS["NamedPlan"]}
+        for active in request.active_plans:
+            unknown |= {f"ActivePlans/{n}" for n in active.items.keys() - KNOWN_ITEMS["ActivePlans"]}
+    return unknown
+
+
+def _rank(item: dict, name: str) -> int:
+    value = item.get(name, "")
+    return int(value) if value.isdigit() else 999
+
+
+def check_person(person: Person, header: HeaderInfo, lists: CodeLists | None = None) -> CheckedPerson:
+    """Check one person; return typed values and every problem found."""
+    lists = lists or code_lists(header.year)
+    reference_date = header.reference_date
+    c = _Checker(person.position, lists)
+    path = PERSON_PATH.format(person.position)
+    items = person.items
+    out = CheckedPerson(position=person.position, problems=c.problems)
+
+    birth = c.date(items, "PersonBirthDate", path, required=True, personal=True)
+    if birth is not None and reference_date is not None:
+        if birth > reference_date:
+            c.add(f"{path}/PersonBirthDate", "PersonBirthDate is after the ReferenceDate")
+        elif reference_date.year - birth.year > 26:
+            c.add(f"{path}/PersonBirthDate", "The person is over 25 at the ReferenceDate", WARNING)
+    out.birth_date = birth
+    sex = items.get("Sex", "")
+    if not sex:
+        c.add(f"{path}/Sex", "Sex is missing", WARNING)
+    else:
+        out.sex = c.code(items, "Sex", path, lists.sex)
+    ethnicity = items.get("Ethnicity", "").upper()
+    if ethnicity:
+        if _ETHNICITY.fullmatch(ethnicity):
+            out.ethnicity = ethnicity
+        else:
+            c.add(f"{path}/Ethnicity", f"Ethnicity must be a four-letter code (got {ethnicity[:10]!r})", WARNING)
+    postcode = items.get("PostCode", "")
+    if postcode:
+        out.postcode_district = postcode_district(postcode)
+        if not out.postcode_district:
+            c.add(f"{path}/PostCode", "PostCode is not a UK postcode; no district is kept", WARNING)
+    upn = items.get("UPN", "").replace(" ", "").upper()
+    uln = items.get("UniqueLearnerNumber", "").replace(" ", "")
+    if upn and not _UPN.fullmatch(upn):
+        c.add(f"{path}/UPN", "UPN is not 13 characters (a letter, 11 digits and a digit or letter)", WARNING)
+    if uln and not _ULN.fullmatch(uln):
+        c.add(f"{path}/UniqueLearnerNumber", "UniqueLearnerNumber is not 10 digits", WARNING)
+    out.identifier = upn or uln
+    if not (upn or uln or items.get("UPNunknown")):
+        c.add(
+            path,
+            "None of UPN, UniqueLearnerNumber or UPNunknown is given: the person cannot be linked across returns",
+            WARNING,
+        )
+    if not person.requests:
+        c.add(f"{path}/Requests", "The person has no Requests: nothing about them can be counted", WARNING)
+
+    for r_index, request in enumerate(person.requests, 1):
+        out.requests.append(_check_request(c, request, f"{path}/Requests[{r_index}]", reference_date))
+    return out
+
+
+def _check_request(c: _Checker, request, path: str, reference_date: date | None) -> dict:
+    lists = c.lists
+    items = request.items
+    received = c.date(items, "ReceivedDate", path, required=True)
+    outcome_date = c.date(items, "RequestOutcomeDate", path)
+    outcome = c.code(items, "RequestOutcome", path, lists.request_outcome)
+    c.in_order(received, outcome_date, path, "RequestOutcomeDate", "ReceivedDate")
+    if received is not None and reference_date is not None and received > reference_date:
+        c.add(f"{path}/ReceivedDate", f"ReceivedDate ({received}) is after the ReferenceDate ({reference_date})",
+              WARNING)  # fmt: skip
+    if outcome and outcome != "H" and outcome_date is None and "RequestOutcomeDate" not in items:
+        c.add(f"{path}/RequestOutcomeDate", f"RequestOutcome is {outcome!r} but RequestOutcomeDate is missing",
+              WARNING)  # fmt: skip
+    source = c.code(items, "RequestSource", path, lists.request_source)
+    row = {
+        "received_date": received,
+        "request_source": int(source) if source else None,
+        "rya": c.flag(items, "RYA", path),
+        "request_outcome_date": outcome_date,
+        "request_outcome": outcome,
+        "request_mediation": c.flag(items, "RequestMediation", path),
+        "request_tribunal": c.flag(items, "RequestTribunal", path),
+        "exported": c.flag(items, "Exported", path),
+        "assessment_outcome": "",
+        "assessment_outcome_date": None,
+        "assessment_mediation": False,
+        "assessment_tribunal": False,
+        "other_mediation": False,
+        "other_tribunal": False,
+        "week20": False,
+        "plan_start_date": None,
+        "plan_setting": "",
+        "personal_budget": "",
+        "plan_cease_date": None,
+        "plan_cease_reason": None,
+        "active_plans": [],
+    }
+    if len(request.assessments) > 1:
+        c.add(f"{path}/Assessment", "More than one Assessment in one request: only the first is used", WARNING)
+    if request.assessments:
+        _check_assessment(c, request.assessments[0], f"{path}/Assessment", row, outcome)
+    for a_index, active in enumerate(request.active_plans, 1):
+        a_path = f"{path}/ActivePlans" if len(request.active_plans) == 1 else f"{path}/ActivePlans[{a_index}]"
+        row["active_plans"].append(_check_active(c, active, a_path, reference_date))
+    return row
+
+
+def _check_assessment(c: _Checker, assessment, path: str, row: dict, request_outcome: str) -> None:
+    lists = c.lists
+    items = assessment.items
+    received = row["received_date"]
+    row["assessment_outcome"] = c.code(items, "AssessmentOutcome", path, lists.assessment_outcome)
+    outcome_date = c.date(items, "AssessmentOutcomeDate", path)
+    c.in_order(received, outcome_date, path, "AssessmentOutcomeDate", "ReceivedDate")
+    row["assessment_outcome_date"] = outcome_date
+    for name, key in (
+        ("AssessmentMediation", "assessment_mediation"),
+        ("AssessmentTribunal", "assessment_tribunal"),
+        ("OtherMediation", "other_mediation"),
+        ("OtherTribunal", "other_tribunal"),
+        ("Week20", "week20"),
+    ):
+        row[key] = c.flag(items, name, path)
+    if len(assessment.named_plans) > 1:
+        c.add(f"{path}/NamedPlan", "More than one NamedPlan in one assessment: only the first is used", WARNING)
+    if not assessment.named_plans:
+        return
+    plan = assessment.named_plans[0]
+    p_path = f"{path}/NamedPlan"
+    p_items = plan.items
+    start = c.date(p_items, "StartDate", p_path)
+    c.in_order(received, start, p_path, "StartDate", "ReceivedDate")
+    if (
+        start is not None
+        and received is not None
+        and request_outcome != "H"
+        and (start - received).days > 364
+        and start >= received
+    ):
+        c.add(f"{p_path}/StartDate", "The plan was issued more than 52 weeks after the request", WARNING)
+    row["plan_start_date"] = start
+    for name in ("PlanRes", "PlanWBP", "OA", "DP"):
+        c.flag(p_items, name, p_path)
+    budget = p_items.get("PB", "")
+    if budget:
+        flag = FLAG_VALUES.get(budget.lower())
+        if flag is not None:
+            row["personal_budget"] = "1" if flag else "0"
+        elif len(budget) <= 2:
+            row["personal_budget"] = budget.upper()
+        else:
+            c.add(f"{p_path}/PB", f"PB must be a flag or a code of up to 2 characters (got {budget[:10]!r})", WARNING)
+    cease = c.date(p_items, "CeaseDate", p_path)
+    c.in_order(start, cease, p_path, "CeaseDate", "StartDate")
+    row["plan_cease_date"] = cease
+    reason = c.code(p_items, "CeaseReason", p_path, lists.cease_reason)
+    row["plan_cease_reason"] = int(reason) if reason else None
+    if cease is not None and not reason and "CeaseReason" not in p_items:
+        c.add(f"{p_path}/CeaseReason", "CeaseDate is given but CeaseReason is missing", WARNING)
+    if plan.plan_details:
+        ranked = sorted(enumerate(plan.plan_details, 1), key=lambda pair: (_rank(pair[1], "PlacementRank"), pair[0]))
+        for d_index, detail in enumerate(plan.plan_details, 1):
+            d_path = f"{p_path}/PlanDetail[{d_index}]"
+            c.code(detail, "SENSetting", d_path, c.lists.settings, severity=WARNING)
+            rank = detail.get("PlacementRank", "")
+            if rank and not rank.isdigit():
+                c.add(f"{d_path}/PlacementRank", f"PlacementRank must be a whole number (got {rank[:10]!r})")
+        row["plan_setting"] = ranked[0][1].get("SENSetting", "").upper()[:10]
+
+
+def _check_active(c: _Checker, active, path: str, reference_date: date | None) -> dict:
+    items = active.items
+    transfer = items.get("TransferLA", "")
+    if transfer and not _LA.fullmatch(transfer):
+        c.add(f"{path}/TransferLA", f"TransferLA must be a three-digit LA code (got {transfer[:10]!r})")
+        transfer = ""
+    review_meeting = c.date(items, "ReviewMeeting", path)
+    review_draft = c.date(items, "ReviewDraft", path)
+    last_review = c.date(items, "LastReview", path)
+    review_outcome = items.get("ReviewOutcome", "").upper()
+    if len(review_outcome) > 2:
+        c.add(f"{path}/ReviewOutcome", f"ReviewOutcome must be a code of up to 2 characters (got "
+              f"{review_outcome[:10]!r})", WARNING)  # fmt: skip
+        review_outcome = ""
+    if last_review is not None and reference_date is not None and last_review > reference_date:
+        c.add(f"{path}/LastReview", f"LastReview ({last_review}) is after the ReferenceDate ({reference_date})",
+              WARNING)  # fmt: skip
+    row = {
+        "transfer_la": transfer,
+        "review_meeting": review_meeting,
+        "review_outcome": review_outcome,
+        "review_draft": review_draft,
+        "phase_transfer_due_date": c.date(items, "PhaseTransferDueDate", path),
+        "phase_transfer_final_date": c.date(items, "PhaseTransferFinalDate", path),
+        "last_review": last_review,
+        "primary_need": "",
+        "other_needs": "",
+        "setting": "",
+        "setting_urn": "",
+    }
+    current = None
+    for p_index, placement in enumerate(active.placements, 1):
+        p_path = f"{path}/PlacementDetail[{p_index}]"
+        c.code(placement, "SENSetting", p_path, c.lists.settings, severity=WARNING)
+        urn = placement.get("URN", "")
+        if urn and not _URN.fullmatch(urn):
+            c.add(f"{p_path}/URN", f"URN must be 6 or 7 digits (got {urn[:10]!r})", WARNING)
+        ukprn = placement.get("UKPRN", "")
+        if ukprn and not _UKPRN.fullmatch(ukprn):
+            c.add(f"{p_path}/UKPRN", f"UKPRN must be 8 digits starting with 1 (got {ukprn[:10]!r})", WARNING)
+        entry = c.date(placement, "EntryDate", p_path)
+        leaving = c.date(placement, "LeavingDate", p_path)
+        c.in_order(entry, leaving, p_path, "LeavingDate", "EntryDate")
+        is_open = leaving is None or (reference_date is not None and leaving >= reference_date)
+        key = (is_open, entry or date.min)
+        if current is None or key > current[0]:
+            current = (key, placement)
+    if current is not None:
+        placement = current[1]
+        row["setting"] = placement.get("SENSetting", "").upper()[:10]
+        urn = placement.get("URN", "")
+        row["setting_urn"] = urn if _URN.fullmatch(urn) else ""
+    if active.needs:
+        needs = []
+        for n_index, need in enumerate(active.needs, 1):
+            n_path = f"{path}/SENneed[{n_index}]"
+            code = c.code(need, "SENtype", n_path, c.lists.sen_type)
+            rank = need.get("SENtypeRank", "")
+            if rank and not rank.isdigit():
+                c.add(f"{n_path}/SENtypeRank", f"SENtypeRank must be a whole number (got {rank[:10]!r})")
+            if code:
+                needs.append((_rank(need, "SENtypeRank"), n_index, code))
+        needs.sort()
+        if needs:
+            row["primary_need"] = needs[0][2]
+            row["other_needs"] = " ".join(code for _r, _i, code in needs[1:])[:60]
+    else:
+        c.add(f"{path}/SENneed", "No SENneed is given for this active plan", WARNING)
+    return row

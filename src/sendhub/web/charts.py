@@ -1,0 +1,139 @@
+"""Accessible line charts drawn as SVG on the server. Every chart is shown beside a table of its figures.
+
+The SVG has role="img" with a title and a description that states the latest values, so a screen reader
+user gets the point of the chart; the table beside it has every number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+from django.utils.safestring import SafeString, mark_safe
+
+# Colours from the GOV.UK palette with at least 3:1 contrast on white; series also differ by dash pattern
+# and marker shape, so colour is never the only cue.
+_STYLES = [
+    ("#1d70b8", "", "circle"),
+    ("#0b0c0c", "6 3", "square"),
+    ("#d4351c", "2 3", "triangle"),
+    ("#00703c", "8 3 2 3", "diamond"),
+    ("#4c2c92", "1 2", "circle"),
+]
+
+
+@dataclass
+class Series:
+    name: str
+    points: list[tuple[str, float | None]]
+
+
+def _fmt(value: float, unit: str) -> str:
+    text = f"{value:,.1f}" if unit == "percent" or value != int(value) else f"{int(value):,}"
+    return text + ("%" if unit == "percent" else "")
+
+
+def _marker(shape: str, x: float, y: float, colour: str) -> str:
+    if shape == "square":
+        return f'<rect x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" height="8" fill="{colour}"/>'
+    if shape == "triangle":
+        return f'<path d="M{x:.1f} {y - 5:.1f} L{x + 5:.1f} {y + 4:.1f} L{x - 5:.1f} {y + 4:.1f} Z" fill="{colour}"/>'
+    if shape == "diamond":
+        points = f"M{x:.1f} {y - 5:.1f} L{x + 5:.1f} {y:.1f} L{x:.1f} {y + 5:.1f} L{x - 5:.1f} {y:.1f} Z"
+        return f'<path d="{points}" fill="{colour}"/>'
+    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}"/>'
+
+
+def line_chart(
+    series: list[Series], *, title: str, unit: str = "count", chart_id: str, width: int = 640, height: int = 280
+) -> SafeString:
+    """An SVG line chart of one or more series over the same categories (years or months)."""
+    labels: list[str] = []
+    for s in series:
+        for label, _ in s.points:
+            if label not in labels:
+                labels.append(label)
+    values = [v for s in series for _, v in s.points if v is not None]
+    left, right, top, bottom = 56, 16, 16, 40
+    legend_height = 22 * ((len(series) + 1) // 2) if len(series) > 1 else 0
+    total_height = height + legend_height
+    if not labels or not values:
+        description = "No figures yet."
+    else:
+        latest = [
+            f"{s.name}: {_fmt(v, unit)} in {label}"
+            for s in series
+            for label, v in [next(((lb, val) for lb, val in reversed(s.points) if val is not None), (None, None))]
+            if v is not None
+        ]
+        description = "Latest: " + "; ".join(latest) + ". The table beside the chart has every figure."
+    parts = [
+        f'<svg class="sendhub-chart" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
+        f'viewBox="0 0 {width} {total_height}" width="100%" preserveAspectRatio="xMinYMin meet" '
+        f'xmlns="http://www.w3.org/2000/svg" focusable="false">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<desc id="{chart_id}-desc">{escape(description)}</desc>',
+    ]
+    if labels and values:
+        low, high = min(0.0, min(values)), max(values)
+        if unit == "percent":
+            high = max(high, 100.0) if high > 60 else high
+        high = high if high > low else low + 1
+        plot_w, plot_h = width - left - right, height - top - bottom
+        step = plot_w / max(1, len(labels) - 1)
+
+        def x_at(i: int) -> float:
+            return left + (i * step if len(labels) > 1 else plot_w / 2)
+
+        def y_at(v: float) -> float:
+            return top + plot_h - (v - low) / (high - low) * plot_h
+
+        for k in range(5):  # gridlines and y labels
+            v = low + (high - low) * k / 4
+            y = y_at(v)
+            parts.append(
+                f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#b1b4b6" stroke-width="1"/>'
+            )
+            parts.append(
+                f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="12" fill="#0b0c0c">'
+                f"{escape(_fmt(round(v, 1), unit))}</text>"
+            )
+        every = max(1, len(labels) // 12)
+        for i, label in enumerate(labels):
+            if i % every == 0 or i == len(labels) - 1:
+                parts.append(
+                    f'<text x="{x_at(i):.1f}" y="{height - bottom + 18}" text-anchor="middle" font-size="12" '
+                    f'fill="#0b0c0c">{escape(label)}</text>'
+                )
+        for n, s in enumerate(series):
+            colour, dash, shape = _STYLES[n % len(_STYLES)]
+            index = {label: i for i, label in enumerate(labels)}
+            segments: list[list[tuple[float, float]]] = [[]]
+            for label, v in s.points:
+                if v is None:
+                    segments.append([])
+                    continue
+                segments[-1].append((x_at(index[label]), y_at(v)))
+            for seg in segments:
+                if len(seg) > 1:
+                    path = " ".join(f"{'M' if j == 0 else 'L'}{x:.1f} {y:.1f}" for j, (x, y) in enumerate(seg))
+                    dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+                    parts.append(f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="3"{dash_attr}/>')
+                for x, y in seg:
+                    parts.append(_marker(shape, x, y, colour))
+        if len(series) > 1:
+            for n, s in enumerate(series):
+                colour, dash, shape = _STYLES[n % len(_STYLES)]
+                lx = left + (n % 2) * (plot_w / 2)
+                ly = height + 4 + 22 * (n // 2)
+                dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+                parts.append(
+                    f'<line x1="{lx:.1f}" x2="{lx + 28:.1f}" y1="{ly + 8}" y2="{ly + 8}" stroke="{colour}" '
+                    f'stroke-width="3"{dash_attr}/>'
+                )
+                parts.append(_marker(shape, lx + 14, ly + 8, colour))
+                parts.append(
+                    f'<text x="{lx + 36:.1f}" y="{ly + 12}" font-size="13" fill="#0b0c0c">{escape(s.name)}</text>'
+                )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every interpolated text is escaped above
