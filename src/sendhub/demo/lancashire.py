@@ -44,6 +44,7 @@ from sendhub.improvement.models import (
     Milestone,
     ProgressUpdate,
 )
+from sendhub.outcomes.models import ManualMeasure, Sen2Return, SuccessMeasure
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - a published demonstration password
 AREA_NAME, AREA_SLUG, LA_CODE, ONS_CODE = "Lancashire", "lancashire", "888", "E10000017"
@@ -582,6 +583,10 @@ def delete_demo_area(area: LocalArea) -> None:
     files = [name for name in Evidence.objects.filter(action__area=area).exclude(file="")
              .values_list("file", flat=True)]
     with transaction.atomic():
+        # Outcomes first: partners' measures are owned (PROTECT) by the area's organisations.
+        SuccessMeasure.objects.filter(area=area).delete()
+        ManualMeasure.objects.filter(area=area).delete()
+        Sen2Return.objects.filter(area=area).delete()
         Evidence.objects.filter(action__area=area).delete()
         Comment.objects.filter(action__area=area).delete()
         ProgressUpdate.objects.filter(action__area=area).delete()

@@ -42,6 +42,18 @@ class Deadline:
         return clocks.days_until(self.due, today) if self.due else None
 
 
+# A return older than this is not a live picture: deadlines are then counted as at its reference date, since
+# cases settled after it cannot be seen and would all look overdue.
+LIVE_FOR_DAYS = 56
+
+
+def as_at(sen2_return: Sen2Return, today: date, *, live: bool | None = None) -> tuple[date, bool]:
+    """The date deadlines are counted from, and whether that is today (live) or the return's reference date."""
+    if live is None:
+        live = (today - sen2_return.reference_date).days <= LIVE_FOR_DAYS
+    return (today, True) if live else (sen2_return.reference_date, False)
+
+
 def latest_return(area: LocalArea) -> Sen2Return | None:
     return Sen2Return.objects.filter(area=area, is_current=True).order_by("-collection_year").first()
 
@@ -83,13 +95,13 @@ def deadlines_for(sen2_return: Sen2Return, *, horizon_days: int = 56, today: dat
         "request__person__postcode_district",
         "age_at_reference_date",
     )
-    for last, meeting, review_outcome, transfer_due, transfer_final, issued, reference, district, age in plans.iterator(
-        2000
-    ):
+    for last, meeting, decided, transfer_due, transfer_final, issued, reference, district, age in plans.iterator(2000):
         review_due = clocks.annual_review_due(last, issued)
         if review_due:
             rows.append(Deadline("annual_review", reference, review_due, last or issued, district, age))
-        if meeting and not review_outcome and (last is None or meeting >= last):
+        # ReviewDraft is when the decision after the review was sent (as in docs/measures.md); a meeting more
+        # than a year old is superseded by the next review's clock.
+        if meeting and decided is None and (today - meeting).days <= 365:
             rows.append(
                 Deadline("review_decision", reference, clocks.review_decision_due(meeting), meeting, district, age)
             )

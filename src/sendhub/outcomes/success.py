@@ -35,8 +35,10 @@ def _latest(success: SuccessMeasure) -> tuple[float | None, date | None]:
         return (value.value, value.period_end) if value else (None, None)
     measure = MEASURES.get(success.measure)
     kind = "year" if measure is None or "year" in measure.period_kinds else measure.period_kinds[0]
+    latest_return = success.area.sen2_returns.filter(is_current=True).order_by("-collection_year").first()
+    partial = str(latest_return.collection_year) if latest_return and kind == "year" else None
     for point in reversed(selectors.measure_series(success.area, success.measure, period_kind=kind)):
-        if point.value is not None:
+        if point.value is not None and point.period != partial:
             on = date.fromisoformat(point.period) if len(point.period) == 10 else date(int(point.period[:4]), 12, 31)
             return point.value, on
     return None, None

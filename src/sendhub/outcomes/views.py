@@ -60,6 +60,13 @@ def _points(series) -> list[tuple[str, float | None]]:
     return [(p.period, p.value) for p in series]
 
 
+def complete_years(series, latest_return) -> list:
+    """A year series without the year the latest return was collected in: that return covers only its first
+    weeks (to the reference date), so it is shown by month instead."""
+    partial = str(latest_return.collection_year) if latest_return else None
+    return [p for p in series if p.period != partial]
+
+
 def benchmark_name(measure) -> str | None:
     """The DfE column as the benchmark module names it: FILE:COLUMN, since some columns appear in two files."""
     if not measure.dfe_column:
@@ -90,7 +97,10 @@ class OutcomesDashboardView(AreaMixin, TemplateView):
             targets = success.statuses(self.area)
             for n, name in enumerate(HEADLINE_MEASURES):
                 measure = MEASURES[name]
-                series = selectors.measure_series(self.area, name, period_kind=_kind_of(measure))
+                kind = _kind_of(measure)
+                series = selectors.measure_series(self.area, name, period_kind=kind)
+                if kind == "year":
+                    series = complete_years(series, latest)
                 points = _points(series)
                 cards.append(
                     {
@@ -112,8 +122,9 @@ class OutcomesDashboardView(AreaMixin, TemplateView):
                 for measure in MEASURES.values()
                 if measure.name not in HEADLINE_MEASURES
             ]
-            today = timezone.localdate()
-            context["risk"] = deadlines.summarise(deadlines.deadlines_for(latest, today=today), today)
+            on, context["tracker_live"] = deadlines.as_at(latest, timezone.localdate())
+            context["tracker_as_at"] = on
+            context["risk"] = deadlines.summarise(deadlines.deadlines_for(latest, today=on), on)
         context["others"] = others
         context["cards"] = cards
         return context
@@ -130,6 +141,11 @@ class MeasureDetailView(OutcomesMixin, TemplateView):
         context["measure"] = measure
         kind = _kind_of(measure)
         series = selectors.measure_series(self.area, measure.name, period_kind=kind)
+        latest = deadlines.latest_return(self.area)
+        if kind == "year":
+            context["partial_year"] = latest.collection_year if latest else None
+            context["all_periods"] = [p.period for p in series]
+            series = complete_years(series, latest)
         context["years"] = series
         context["year_chart"] = line_chart(
             [Series(self.area.name, _points(series))],
@@ -137,10 +153,11 @@ class MeasureDetailView(OutcomesMixin, TemplateView):
             unit=measure.unit,
             chart_id="by-year",
         )
-        periods = [p.period for p in series]
+        periods = context.get("all_periods") or [p.period for p in series]
         selected = self.request.GET.get("period")
         if selected not in periods:
-            selected = periods[-1] if periods else None
+            complete = [p.period for p in series]
+            selected = (complete or periods or [None])[-1]
         context["periods"], context["selected"] = periods, selected
         if selected and kind == "year" and "month" in measure.period_kinds:
             months = [
@@ -173,7 +190,7 @@ def _benchmark_chart(area, measure, rows):
             Series(area.name, [(str(r.year), r.area_value) for r in rows]),
             Series("England", [(str(r.year), r.england) for r in rows]),
             Series(
-                r0.region_name if (r0 := rows[-1]).region_name else "Region", [(str(r.year), r.region) for r in rows]
+                area.get_region_display(), [(str(r.year), r.region) for r in rows]
             ),
             Series("Statistical neighbours (median)", [(str(r.year), r.neighbours_median) for r in rows]),
         ],
@@ -192,7 +209,11 @@ class DeadlineTrackerView(OutcomesMixin, TemplateView):
         context["latest_return"] = latest
         context["kinds"] = deadlines.KINDS
         if latest:
-            today = timezone.localdate()
+            wanted = self.request.GET.get("as_at")
+            today, live = deadlines.as_at(
+                latest, timezone.localdate(), live={"today": True, "reference": False}.get(wanted)
+            )
+            context["live"] = live
             rows = deadlines.deadlines_for(latest, today=today)
             context["risk"] = deadlines.summarise(rows, today)
             kind = self.request.GET.get("kind", "")

@@ -6,6 +6,7 @@ user gets the point of the chart; the table beside it has every number.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from html import escape
 
@@ -28,8 +29,28 @@ class Series:
     points: list[tuple[str, float | None]]
 
 
+def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
+    """Round-numbered gridlines (1, 2 or 5 times a power of ten) covering low..high."""
+    span = high - low
+    if span <= 0:
+        span = abs(high) or 1.0
+    raw = span / max(1, count - 1)
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    start = math.floor(low / step) * step
+    ticks = [start]
+    while ticks[-1] < high - 1e-9:
+        ticks.append(ticks[-1] + step)
+    return [round(t, 10) for t in ticks]
+
+
 def _fmt(value: float, unit: str) -> str:
     text = f"{value:,.1f}" if unit == "percent" or value != int(value) else f"{int(value):,}"
+    return text + ("%" if unit == "percent" else "")
+
+
+def _axis(value: float, unit: str) -> str:
+    text = f"{int(value):,}" if value == int(value) else f"{value:,.1f}"
     return text + ("%" if unit == "percent" else "")
 
 
@@ -70,15 +91,15 @@ def line_chart(
     parts = [
         f'<svg class="sendhub-chart" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
         f'viewBox="0 0 {width} {total_height}" width="100%" preserveAspectRatio="xMinYMin meet" '
-        f'xmlns="http://www.w3.org/2000/svg" focusable="false">',
+        f'xmlns="http://www.w3.org/2000/svg" focusable="false" font-family="arial, sans-serif">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(description)}</desc>',
     ]
     if labels and values:
-        low, high = min(0.0, min(values)), max(values)
-        if unit == "percent":
-            high = max(high, 100.0) if high > 60 else high
-        high = high if high > low else low + 1
+        ticks = nice_ticks(min(0.0, min(values)), max(values))
+        if unit == "percent" and ticks[-1] > 100 and max(values) <= 100:
+            ticks = [t for t in ticks if t <= 100] + ([100.0] if ticks[-1] != 100 else [])
+        low, high = ticks[0], ticks[-1]
         plot_w, plot_h = width - left - right, height - top - bottom
         step = plot_w / max(1, len(labels) - 1)
 
@@ -88,15 +109,14 @@ def line_chart(
         def y_at(v: float) -> float:
             return top + plot_h - (v - low) / (high - low) * plot_h
 
-        for k in range(5):  # gridlines and y labels
-            v = low + (high - low) * k / 4
+        for v in ticks:  # gridlines and y labels
             y = y_at(v)
             parts.append(
                 f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#b1b4b6" stroke-width="1"/>'
             )
             parts.append(
                 f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="12" fill="#0b0c0c">'
-                f"{escape(_fmt(round(v, 1), unit))}</text>"
+                f"{escape(_axis(v, unit))}</text>"
             )
         every = max(1, len(labels) // 12)
         for i, label in enumerate(labels):

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, transaction
+from django.utils import timezone
 
+from sendhub.accounts.models import User
 from sendhub.demo import lancashire
+from sendhub.demo import outcomes as demo_outcomes
 
 
 class Command(BaseCommand):
@@ -23,9 +27,23 @@ class Command(BaseCommand):
             action="store_true",
             help="Delete the demo area and everything in it (including uploaded evidence), then build it again.",
         )
+        parser.add_argument(
+            "--sen2-persons",
+            type=int,
+            default=20000,
+            help="People in each generated SEN2 return (two returns are loaded; 0 loads none). Default 20000.",
+        )
+        parser.add_argument(
+            "--dfe-release",
+            default=str(demo_outcomes.DFE_RELEASE),
+            help="DfE 'Education, health and care plans' release zip to load for benchmarking ('none' to skip). "
+            "Default: the copy in ../shared/data when present.",
+        )
 
     def handle(self, *args, reset: bool = False, **options):
         started = time.monotonic()
+        if options["sen2_persons"] < 0:
+            raise CommandError("--sen2-persons must be 0 or more")
         try:
             existing = lancashire.demo_area()
             if existing is not None:
@@ -40,7 +58,15 @@ class Command(BaseCommand):
                 self.stdout.write("Deleted the existing Lancashire demo area and built it again.")
             else:
                 summary = lancashire.build()
-        except lancashire.DemoError as exc:
+            release = None if options["dfe_release"].lower() == "none" else Path(options["dfe_release"])
+            outcomes = demo_outcomes.load(
+                summary.area,
+                today=timezone.localdate(),
+                persons=options["sen2_persons"],
+                dfe_release=release,
+                admin=User.objects.get(email=lancashire.ADMIN_EMAIL),
+            )
+        except (lancashire.DemoError, RuntimeError) as exc:
             raise CommandError(str(exc)) from exc
         except DatabaseError as exc:
             missing_table = "no such table" in str(exc) or "does not exist" in str(exc)
@@ -52,6 +78,9 @@ class Command(BaseCommand):
             return
         counts = ", ".join(f"{n} {name}" for name, n in summary.counts.items())
         self.stdout.write(self.style.SUCCESS(f"Loaded the Lancashire demo in {seconds:.1f}s: {counts}."))
+        for line in [*outcomes.returns, outcomes.dfe, *outcomes.notes]:
+            if line:
+                self.stdout.write(f"  Outcomes: {line}")
         self.stdout.write("")
         self.stdout.write("Demo logins (every demo account uses the same password):")
         rows = [("Role", "Email", "Password")]

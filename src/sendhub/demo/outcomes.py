@@ -1,0 +1,150 @@
+"""Outcomes data for the Lancashire demo: generated SEN2 returns, DfE's release, partners' measures, targets.
+
+The SEN2 returns are synthetic (``sendhub sen2 generate``): no real child's data is ever part of the demo.
+DfE's published release and the statistical neighbours list are real, and loaded when the shared data folder
+is present (OGL v3.0).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+
+from sendhub.accounts.models import LocalArea, Organisation, User
+from sendhub.improvement.models import Action, Finding
+from sendhub.outcomes import dfe, services
+from sendhub.outcomes.models import DfeRelease, ManualMeasure, ManualMeasureValue, StatisticalNeighbour, SuccessMeasure
+from sendhub.outcomes.sen2.generate import generate_sen2
+
+SHARED_DATA = settings.PROJECT_DIR.parent / "shared" / "data"
+DFE_RELEASE = SHARED_DATA / "dfe-ehcp-plans-2025.zip"
+NEIGHBOURS = SHARED_DATA / "statistical-neighbours.csv"
+
+
+@dataclass
+class OutcomesSummary:
+    returns: list[str] = field(default_factory=list)
+    dfe: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+def latest_collection_year(today: date) -> int:
+    """SEN2 is collected each January: by late January this year's return exists."""
+    return today.year if (today.month, today.day) >= (1, 25) else today.year - 1
+
+
+def load(area: LocalArea, *, today: date, persons: int, dfe_release: Path | None, admin: User) -> OutcomesSummary:
+    summary = OutcomesSummary()
+    latest = latest_collection_year(today)
+    if persons > 0:
+        for year in (latest - 1, latest):
+            with tempfile.NamedTemporaryFile("w+b", suffix=".xml") as handle:
+                with open(handle.name, "w", encoding="utf-8") as text:
+                    generate_sen2(text, persons=persons, year=year, seed=year, la=area.la_code)
+                handle.seek(0)
+                result = services.sen2_import(
+                    stream=handle, filename=f"lancashire-sen2-{year}-generated.xml", area=area, imported_by=admin
+                )
+            if result.sen2_return is None:
+                problems = "; ".join(f"{e['path']}: {e['rule']}" for e in result.errors[:5])
+                raise RuntimeError(f"The generated SEN2 {year} return did not import: {problems}")
+            summary.returns.append(f"SEN2 {year} ({result.sen2_return.person_count:,} generated people)")
+    if dfe_release is not None:
+        summary.dfe = _load_dfe(dfe_release, summary)
+    _partners_measures_and_targets(area, today=today, admin=admin)
+    return summary
+
+
+def _load_dfe(path: Path, summary: OutcomesSummary) -> str:
+    if not path.exists():
+        summary.notes.append(
+            f"DfE release not found at {path}: benchmarking pages stay empty until 'sendhub dfe import PATH' is run."
+        )
+        return ""
+    try:
+        release = dfe.import_release(path)
+    except dfe.DfeAlreadyImported:
+        release = dfe.current_release()
+    if NEIGHBOURS.exists() and not StatisticalNeighbour.objects.exists():
+        dfe.import_neighbours(NEIGHBOURS)
+    return str(release) if isinstance(release, DfeRelease) else ""
+
+
+def _partners_measures_and_targets(area: LocalArea, *, today: date, admin: User) -> None:
+    icb = Organisation.objects.get(area=area, kind=Organisation.Kind.HEALTH, name__icontains="ICB")
+    wait = ManualMeasure.objects.create(
+        area=area,
+        key="autism-assessment-wait",
+        name="Median weeks waited for an autism assessment (under 18s)",
+        description="Demonstration data. Median wait, in weeks, from referral to first assessment appointment, "
+        "for children and young people seen in the month.",
+        unit="weeks",
+        direction="lower",
+        owner=icb,
+    )
+    value = 104.0
+    for months_ago in range(18, 0, -1):
+        month_end = _month_end(today, months_ago)
+        value = max(40.0, value - (2.5 if months_ago < 12 else -0.8))
+        ManualMeasureValue.objects.create(
+            measure=wait, period_end=month_end, value=round(value, 1), recorded_by=admin, note="Demonstration data"
+        )
+    baseline = date(today.year - 1, 1, 1)
+    target = date(today.year + 1, 3, 31)
+    pa2 = Finding.objects.filter(area=area, reference="PA2").first()
+    pa3 = Finding.objects.filter(area=area, reference="PA3").first()
+    if pa2:
+        SuccessMeasure.objects.create(
+            area=area,
+            finding=pa2,
+            measure="PC_plans_issued_20_weeks_ex",
+            direction="higher",
+            baseline_value=17.3,
+            baseline_date=baseline,
+            target_value=60.0,
+            target_date=target,
+        )
+        SuccessMeasure.objects.create(
+            area=area,
+            finding=pa2,
+            measure="request_outcome_six_weeks_pc",
+            direction="higher",
+            baseline_value=55.0,
+            baseline_date=baseline,
+            target_value=85.0,
+            target_date=target,
+        )
+        action = Action.objects.filter(area=area, findings=pa2).order_by("reference").first()
+        if action:
+            SuccessMeasure.objects.create(
+                area=area,
+                action=action,
+                measure="PC_plans_issued_20_weeks_ex",
+                direction="higher",
+                baseline_value=17.3,
+                baseline_date=baseline,
+                target_value=60.0,
+                target_date=target,
+            )
+    if pa3:
+        SuccessMeasure.objects.create(
+            area=area,
+            finding=pa3,
+            manual_measure=wait,
+            direction="lower",
+            baseline_value=104.0,
+            baseline_date=baseline,
+            target_value=52.0,
+            target_date=target,
+        )
+
+
+def _month_end(today: date, months_ago: int) -> date:
+    month_index = today.year * 12 + today.month - 1 - months_ago
+    year, month = divmod(month_index, 12)
+    following = date(year + (month == 11), (month + 1) % 12 + 1, 1)
+    return date.fromordinal(following.toordinal() - 1)
