@@ -1,8 +1,9 @@
-"""Benchmark: render the area dashboard (and other plan pages) with the Lancashire demo data.
+"""Benchmark: render the area dashboard, the outcomes dashboard and other pages with the Lancashire demo data.
 
 Builds a fresh SQLite database (or uses DATABASE_URL), loads the demo, then renders each page through
 Django's full request/response stack many times as the area administrator and prints timings and query
-counts. Target (issue 2): the dashboard renders in under 300 ms.
+counts. Targets: the plan dashboard (issue 2) and the outcomes dashboard (issue 3) render in under 300 ms.
+The demo includes two generated 20,000-person SEN2 returns and, when ../shared/data is present, DfE's release.
 
     .venv/bin/python bench/dashboard.py [--repeat 50]
 """
@@ -54,6 +55,10 @@ def main() -> int:
         "finding page": f"/areas/lancashire/findings/{finding.pk}/",
         "action page": f"/areas/lancashire/actions/{action.pk}/",
         "plan export (xlsx)": "/areas/lancashire/export/plan.xlsx",
+        "outcomes dashboard": "/areas/lancashire/outcomes/",
+        "measure page": "/areas/lancashire/outcomes/measures/PC_plans_issued_20_weeks_ex/",
+        "deadline tracker": "/areas/lancashire/outcomes/deadlines/",
+        "benchmarks": "/areas/lancashire/outcomes/benchmarks/",
     }
     print(f"database: {connection.vendor}; demo load {load_seconds:.1f} s; {args.repeat} renders per page")
     print(f"{'page':<20} {'median ms':>10} {'p95 ms':>8} {'max ms':>8} {'queries':>8}")

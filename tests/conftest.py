@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from sendhub.accounts.models import Organisation, Role
@@ -36,6 +37,14 @@ def _pagecheck(request, monkeypatch):
 def _media_root(settings, tmp_path):
     """Uploaded files go to this test's own directory."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: a rolled-back database can reuse ids that cached keys name."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 # Areas and organisations ------------------------------------------------------------------------------

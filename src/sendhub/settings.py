@@ -169,6 +169,19 @@ EMAIL_USE_TLS = env_bool("SENDHUB_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("SENDHUB_FROM_EMAIL", "SEND Hub <no-reply@sendhub.invalid>")
 SENDHUB_BASE_URL = os.environ.get("SENDHUB_BASE_URL", "http://127.0.0.1:8000")
 
+# A per-process memory cache by default (results derived from imported, unchanging data). Several app servers
+# can share one by setting SENDHUB_CACHE_LOCATION to a directory on shared storage.
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ["SENDHUB_CACHE_LOCATION"],
+        }
+        if os.environ.get("SENDHUB_CACHE_LOCATION")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "sendhub"}
+    )
+}
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True

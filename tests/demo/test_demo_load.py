@@ -24,13 +24,15 @@ from sendhub.improvement.models import (
     ProgressUpdate,
 )
 from sendhub.improvement.uploads import check_upload
+from sendhub.outcomes.models import ManualMeasure, MeasureValue, Sen2Return, SuccessMeasure
 
 pytestmark = pytest.mark.django_db
 
 
 def load(*args: str) -> str:
+    """The demo with small generated SEN2 returns and no DfE release, to keep the tests quick."""
     out = StringIO()
-    call_command("demo_load", *args, stdout=out)
+    call_command("demo_load", "--sen2-persons", "150", "--dfe-release", "none", *args, stdout=out)
     return out.getvalue()
 
 
@@ -192,3 +194,30 @@ def test_demo_pdf_is_a_valid_pdf():
     pdf = lancashire.demo_pdf()
     assert pdf.startswith(b"%PDF-1.4") and pdf.rstrip().endswith(b"%%EOF")
     assert b"Demonstration evidence" in pdf
+
+
+def test_loads_generated_sen2_returns_a_partners_measure_and_targets():
+    output = load()
+    area = LocalArea.objects.get(slug="lancashire")
+    returns = list(Sen2Return.objects.filter(area=area).order_by("collection_year"))
+    assert len(returns) == 2 and all(r.is_current and r.person_count == 150 for r in returns)
+    assert returns[1].collection_year == returns[0].collection_year + 1
+    assert MeasureValue.objects.filter(area=area, measure="PC_plans_issued_20_weeks_ex").exists()
+    wait = ManualMeasure.objects.get(area=area, key="autism-assessment-wait")
+    assert wait.owner.kind == Organisation.Kind.HEALTH and wait.values.count() == 18
+    assert SuccessMeasure.objects.filter(area=area).count() == 4
+    assert "Outcomes: SEN2" in output
+
+
+def test_refuses_a_negative_number_of_people():
+    with pytest.raises(CommandError, match="--sen2-persons must be 0 or more"):
+        call_command("demo_load", "--sen2-persons", "-1")
+    assert not LocalArea.objects.exists()
+
+
+def test_reset_rebuilds_outcomes_without_duplicates():
+    load()
+    load("--reset")
+    area = LocalArea.objects.get(slug="lancashire")
+    assert Sen2Return.objects.filter(area=area).count() == 2
+    assert ManualMeasure.objects.filter(area=area).count() == 1

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+
+from django.core.cache import cache
+from django.db.models import Q
 
 from sendhub.accounts.models import LocalArea
 from sendhub.outcomes import clocks
@@ -59,49 +62,69 @@ def latest_return(area: LocalArea) -> Sen2Return | None:
 
 
 def deadlines_for(sen2_return: Sen2Return, *, horizon_days: int = 56, today: date) -> list[Deadline]:
-    """Every open statutory deadline in the return that is overdue or falls within ``horizon_days``."""
+    """Every open statutory deadline in the return that is overdue or falls within ``horizon_days``.
+
+    The database returns only the rows that can have such a deadline, so a large return stays fast.
+    """
     rows: list[Deadline] = []
-    requests = EhcRequest.objects.filter(sen2_return=sen2_return).values_list(
-        "received_date",
-        "request_outcome",
-        "assessment_outcome",
-        "week20",
-        "plan_start_date",
-        "person__reference",
-        "person__postcode_district",
-        "age_at_request",
+    horizon_end = today + timedelta(days=horizon_days)
+    requests = (
+        EhcRequest.objects.filter(sen2_return=sen2_return)
+        .filter(
+            Q(request_outcome="")
+            | Q(request_outcome="A", plan_start_date__isnull=True, assessment_outcome__in=["", "Y"])
+        )
+        .values_list(
+            "received_date",
+            "request_outcome",
+            "assessment_outcome",
+            "week20",
+            "person__reference",
+            "person__postcode_district",
+            "age_at_request",
+        )
     )
-    for received, outcome, assessment, week20, plan_start, reference, district, age in requests.iterator(2000):
+    for received, outcome, assessment, week20, reference, district, age in requests.iterator(2000):
         if outcome == "":
             rows.append(Deadline("decision", reference, clocks.decision_due(received), received, district, age))
-        elif outcome == "A" and plan_start is None and assessment in ("", "Y"):
-            due = clocks.final_plan_due(received, exception=week20)
-            note = (
-                ""
-                if assessment == "Y"
-                else f"If no plan: tell the family by {clocks.no_plan_notice_due(received):%d %b %Y}"
-            )
-            rows.append(
-                Deadline("exception" if week20 else "final_plan", reference, due, received, district, age, note)
-            )
-    plans = ActivePlan.objects.filter(sen2_return=sen2_return).values_list(
-        "last_review",
-        "review_meeting",
-        "review_outcome",
-        "phase_transfer_due_date",
-        "phase_transfer_final_date",
-        "request__plan_start_date",
-        "request__person__reference",
-        "request__person__postcode_district",
-        "age_at_reference_date",
+            continue
+        due = clocks.final_plan_due(received, exception=week20)
+        note = (
+            ""
+            if assessment == "Y"
+            else f"If no plan: tell the family by {clocks.no_plan_notice_due(received):%d %b %Y}"
+        )
+        rows.append(Deadline("exception" if week20 else "final_plan", reference, due, received, district, age, note))
+    # An annual review falls due a year after the last review (or the plan being issued); ReviewDraft is when
+    # the decision after a review was sent (as in docs/measures.md); a meeting more than a year old is
+    # superseded by the next review's clock.
+    review_horizon = clocks.add_years(horizon_end, -1)
+    meeting_floor = today - timedelta(days=365)
+    plans = (
+        ActivePlan.objects.filter(sen2_return=sen2_return)
+        .filter(
+            Q(last_review__lte=review_horizon)
+            | Q(last_review__isnull=True, request__plan_start_date__lte=review_horizon)
+            | Q(review_meeting__gte=meeting_floor, review_draft__isnull=True)
+            | Q(phase_transfer_due_date__isnull=False, phase_transfer_final_date__isnull=True)
+        )
+        .values_list(
+            "last_review",
+            "review_meeting",
+            "review_draft",
+            "phase_transfer_due_date",
+            "phase_transfer_final_date",
+            "request__plan_start_date",
+            "request__person__reference",
+            "request__person__postcode_district",
+            "age_at_reference_date",
+        )
     )
     for last, meeting, decided, transfer_due, transfer_final, issued, reference, district, age in plans.iterator(2000):
         review_due = clocks.annual_review_due(last, issued)
-        if review_due:
+        if review_due and review_due <= horizon_end:
             rows.append(Deadline("annual_review", reference, review_due, last or issued, district, age))
-        # ReviewDraft is when the decision after the review was sent (as in docs/measures.md); a meeting more
-        # than a year old is superseded by the next review's clock.
-        if meeting and decided is None and (today - meeting).days <= 365:
+        if meeting and decided is None and meeting >= meeting_floor:
             rows.append(
                 Deadline("review_decision", reference, clocks.review_decision_due(meeting), meeting, district, age)
             )
@@ -111,6 +134,16 @@ def deadlines_for(sen2_return: Sen2Return, *, horizon_days: int = 56, today: dat
     kept = [d for d in rows if d.due is None or d.due.toordinal() <= horizon]
     kept.sort(key=lambda d: (d.due is None, d.due or date.max, d.reference))
     return kept
+
+
+def cached_deadlines(sen2_return: Sen2Return, *, today: date) -> list[Deadline]:
+    """:func:`deadlines_for`, cached: an imported return never changes, so its deadlines as at a date don't."""
+    key = f"sendhub:deadlines:{sen2_return.pk}:{sen2_return.checksum[:16]}:{today.isoformat()}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = deadlines_for(sen2_return, today=today)
+        cache.set(key, rows, timeout=60 * 60)
+    return rows
 
 
 @dataclass(frozen=True)

@@ -124,7 +124,7 @@ class OutcomesDashboardView(AreaMixin, TemplateView):
             ]
             on, context["tracker_live"] = deadlines.as_at(latest, timezone.localdate())
             context["tracker_as_at"] = on
-            context["risk"] = deadlines.summarise(deadlines.deadlines_for(latest, today=on), on)
+            context["risk"] = deadlines.summarise(deadlines.cached_deadlines(latest, today=on), on)
         context["others"] = others
         context["cards"] = cards
         return context
@@ -214,7 +214,7 @@ class DeadlineTrackerView(OutcomesMixin, TemplateView):
                 latest, timezone.localdate(), live={"today": True, "reference": False}.get(wanted)
             )
             context["live"] = live
-            rows = deadlines.deadlines_for(latest, today=today)
+            rows = deadlines.cached_deadlines(latest, today=today)
             context["risk"] = deadlines.summarise(rows, today)
             kind = self.request.GET.get("kind", "")
             if kind in deadlines.KINDS:
