@@ -28,17 +28,6 @@ PERSONS = 300
 HEADLINE_TITLE = "New EHC plans issued within 20 weeks (%)"
 
 
-# TEMPORARY-DEV-PATCH
-@pytest.fixture(autouse=True)
-def _tmp_patch(monkeypatch):
-    from sendhub.web import charts
-    orig = charts.nice_ticks
-    def fixed(low, high, count=5):
-        t = orig(low, high, count)
-        return t if len(t) > 1 else [t[0], t[0] + 1]
-    monkeypatch.setattr(charts, "nice_ticks", fixed)
-
-
 @pytest.fixture
 def sen2_file(tmp_path, area):
     path = tmp_path / "sen2-2026.xml"
@@ -47,11 +36,16 @@ def sen2_file(tmp_path, area):
     return path
 
 
-def test_administrator_uploads_a_return_and_sees_measures_and_deadlines(page, area, la_org, admin_user, sen2_file,
-                                                                        axe_audit):
+def test_administrator_uploads_a_return_and_sees_measures_and_deadlines(
+    page, area, la_org, admin_user, sen2_file, axe_audit
+):
     ManualMeasure.objects.create(
-        area=area, key="autism-wait", name="Weeks waited for an autism assessment", unit="weeks",
-        direction="lower", owner=la_org,
+        area=area,
+        key="autism-wait",
+        name="Weeks waited for an autism assessment",
+        unit="weeks",
+        direction="lower",
+        owner=la_org,
     )
     sign_in(page, admin_user.email)
 
@@ -111,8 +105,10 @@ def test_administrator_uploads_a_return_and_sees_measures_and_deadlines(page, ar
     expect(page.get_by_role("img", name=re.compile(r"by month of 2025"))).to_be_visible()
     axe_audit.check(page, "Measure detail")
 
-    # The deadline tracker: counts and case rows by pseudonymous reference.
-    page.get_by_role("navigation", name="Outcomes sections").get_by_role("link", name="Deadline tracker").click()
+    # The deadline tracker, from the dashboard's summary of it: counts and case rows by pseudonymous reference.
+    page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name="Outcomes").click()
+    expect(page.get_by_role("heading", name="Statutory deadlines")).to_be_visible()
+    page.get_by_role("link", name="Open the deadline tracker").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Deadline tracker")
     expect(page.get_by_text("This return is more than 8 weeks old")).to_be_visible()
     risk = page.get_by_role("table", name="Deadlines at risk")

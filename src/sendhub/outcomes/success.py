@@ -29,14 +29,13 @@ class SuccessStatus:
         return RAG_LABELS[self.rag]
 
 
-def _latest(success: SuccessMeasure) -> tuple[float | None, date | None]:
+def _latest(success: SuccessMeasure, partial_year: int | None) -> tuple[float | None, date | None]:
     if success.manual_measure_id:
         value = success.manual_measure.values.order_by("-period_end").first()
         return (value.value, value.period_end) if value else (None, None)
     measure = MEASURES.get(success.measure)
     kind = "year" if measure is None or "year" in measure.period_kinds else measure.period_kinds[0]
-    latest_return = success.area.sen2_returns.filter(is_current=True).order_by("-collection_year").first()
-    partial = str(latest_return.collection_year) if latest_return and kind == "year" else None
+    partial = str(partial_year) if partial_year and kind == "year" else None
     for point in reversed(selectors.measure_series(success.area, success.measure, period_kind=kind)):
         if point.value is not None and point.period != partial:
             on = date.fromisoformat(point.period) if len(point.period) == 10 else date(int(point.period[:4]), 12, 31)
@@ -44,8 +43,14 @@ def _latest(success: SuccessMeasure) -> tuple[float | None, date | None]:
     return None, None
 
 
-def status_of(success: SuccessMeasure) -> SuccessStatus:
-    latest_value, latest_date = _latest(success)
+def _partial_year(area: LocalArea) -> int | None:
+    """The collection year of the area's latest return: its year so far is partial, so never a 'latest' value."""
+    latest = area.sen2_returns.filter(is_current=True).order_by("-collection_year").first()
+    return latest.collection_year if latest else None
+
+
+def status_of(success: SuccessMeasure, *, partial_year: int | None = None) -> SuccessStatus:
+    latest_value, latest_date = _latest(success, partial_year)
     if success.manual_measure_id:
         title, unit = success.manual_measure.name, success.manual_measure.unit
     else:
@@ -76,4 +81,6 @@ def statuses(area: LocalArea, *, action=None, finding=None) -> list[SuccessStatu
         measures = measures.filter(action=action)
     if finding is not None:
         measures = measures.filter(finding=finding)
-    return [status_of(m) for m in measures.order_by("target_date", "pk")]
+    measures = list(measures.order_by("target_date", "pk"))
+    partial_year = _partial_year(area) if measures else None
+    return [status_of(m, partial_year=partial_year) for m in measures]

@@ -39,7 +39,7 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
     start = math.floor(low / step) * step
     ticks = [start]
-    while ticks[-1] < high - 1e-9:
+    while ticks[-1] < high - 1e-9 or len(ticks) < 2:  # a flat series still gets an axis with a height
         ticks.append(ticks[-1] + step)
     return [round(t, 10) for t in ticks]
 
