@@ -26,6 +26,7 @@ from sendhub.improvement.forms import (
 from sendhub.improvement.models import Action, Comment, Evidence, Finding, Inspection, Milestone
 from sendhub.outcomes import success
 from sendhub.web import history
+from sendhub.web.views import FormPageMixin
 
 PAGE_SIZE = 25
 
@@ -75,9 +76,9 @@ class InspectionDetailView(AreaMixin, DetailView):
         return [*super().get_breadcrumbs(), ("Inspections", self.area_url("improvement:inspection-list"))]
 
 
-class InspectionFormMixin(AreaMixin):
+class InspectionFormMixin(FormPageMixin, AreaMixin):
     area_permission = "area.manage"
-    template_name = "improvement/form_page.html"
+    multipart = True
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "area": self.area}
@@ -90,22 +91,23 @@ class InspectionFormMixin(AreaMixin):
 
 class InspectionCreateView(InspectionFormMixin, FormView):
     form_class = InspectionForm
-    extra_context = {"page_title": "Add an inspection", "submit_label": "Save inspection", "multipart": True}
+    page_title = "Add an inspection"
+    submit_label = "Save inspection"
 
 
 class InspectionEditView(InspectionFormMixin, FormView):
     form_class = InspectionForm
-    extra_context = {"submit_label": "Save changes", "multipart": True}
+    submit_label = "Save changes"
 
     def get_form_kwargs(self):
         self.inspection = get_object_or_404(Inspection, area=self.area, pk=self.kwargs["pk"])
         return {**super().get_form_kwargs(), "instance": self.inspection}
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["page_title"] = f"Edit inspection: {self.inspection}"
-        context["back_url"] = self.inspection.get_absolute_url()
-        return context
+    def get_page_title(self):
+        return f"Edit inspection: {self.inspection}"
+
+    def get_back_url(self):
+        return self.inspection.get_absolute_url()
 
 
 class InspectionReportView(AreaMixin, View):
@@ -156,23 +158,21 @@ class FindingDetailView(AreaMixin, TemplateView):
         return [*super().get_breadcrumbs(), ("Findings", self.area_url("improvement:finding-list"))]
 
 
-class FindingCreateView(AreaMixin, FormView):
+class FindingCreateView(FormPageMixin, AreaMixin, FormView):
     area_permission = "area.manage"
     form_class = FindingForm
-    template_name = "improvement/form_page.html"
 
     def get_form_kwargs(self):
         self.inspection = get_object_or_404(Inspection, area=self.area, pk=self.kwargs["pk"])
         return {**super().get_form_kwargs(), "inspection": self.inspection}
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(
-            page_title=f"Add a finding to the {self.inspection}",
-            submit_label="Save finding",
-            back_url=self.inspection.get_absolute_url(),
-        )
-        return context
+    submit_label = "Save finding"
+
+    def get_page_title(self):
+        return f"Add a finding to the {self.inspection}"
+
+    def get_back_url(self):
+        return self.inspection.get_absolute_url()
 
     def form_valid(self, form):
         finding = form.save()
@@ -180,10 +180,9 @@ class FindingCreateView(AreaMixin, FormView):
         return HttpResponseRedirect(finding.get_absolute_url())
 
 
-class FindingEditView(AreaMixin, FormView):
+class FindingEditView(FormPageMixin, AreaMixin, FormView):
     area_permission = "area.manage"
     form_class = FindingForm
-    template_name = "improvement/form_page.html"
 
     def get_form_kwargs(self):
         self.finding = get_object_or_404(
@@ -191,14 +190,13 @@ class FindingEditView(AreaMixin, FormView):
         )
         return {**super().get_form_kwargs(), "inspection": self.finding.inspection, "instance": self.finding}
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(
-            page_title=f"Edit finding {self.finding.reference}",
-            submit_label="Save changes",
-            back_url=self.finding.get_absolute_url(),
-        )
-        return context
+    submit_label = "Save changes"
+
+    def get_page_title(self):
+        return f"Edit finding {self.finding.reference}"
+
+    def get_back_url(self):
+        return self.finding.get_absolute_url()
 
     def form_valid(self, form):
         finding = form.save()
@@ -206,10 +204,9 @@ class FindingEditView(AreaMixin, FormView):
         return HttpResponseRedirect(finding.get_absolute_url())
 
 
-class JudgementCreateView(AreaMixin, FormView):
+class JudgementCreateView(FormPageMixin, AreaMixin, FormView):
     area_permission = "area.manage"
     form_class = JudgementForm
-    template_name = "improvement/form_page.html"
 
     def get_form_kwargs(self):
         self.finding = get_object_or_404(
@@ -217,14 +214,13 @@ class JudgementCreateView(AreaMixin, FormView):
         )
         return {**super().get_form_kwargs(), "finding": self.finding}
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(
-            page_title=f"Record a judgement on {self.finding.reference}",
-            submit_label="Save judgement",
-            back_url=self.finding.get_absolute_url(),
-        )
-        return context
+    submit_label = "Save judgement"
+
+    def get_page_title(self):
+        return f"Record a judgement on {self.finding.reference}"
+
+    def get_back_url(self):
+        return self.finding.get_absolute_url()
 
     def form_valid(self, form):
         data = form.cleaned_data
@@ -381,11 +377,11 @@ class ProgressUpdateCreateView(ActionPageMixin, FormView):
         return HttpResponseRedirect(self.action.get_absolute_url())
 
 
-class ActionCreateView(AreaMixin, FormView):
+class ActionCreateView(FormPageMixin, AreaMixin, FormView):
     area_permission = "area.manage"
     form_class = ActionForm
-    template_name = "improvement/form_page.html"
-    extra_context = {"page_title": "Add an action", "submit_label": "Save action"}
+    page_title = "Add an action"
+    submit_label = "Save action"
 
     def get_form_kwargs(self):
         kwargs = {**super().get_form_kwargs(), "area": self.area}
@@ -404,23 +400,21 @@ class ActionCreateView(AreaMixin, FormView):
         return HttpResponseRedirect(action.get_absolute_url())
 
 
-class ActionEditView(AreaMixin, FormView):
+class ActionEditView(FormPageMixin, AreaMixin, FormView):
     area_permission = "area.manage"
     form_class = ActionForm
-    template_name = "improvement/form_page.html"
 
     def get_form_kwargs(self):
         self.action = get_object_or_404(Action, area=self.area, pk=self.kwargs["pk"])
         return {**super().get_form_kwargs(), "area": self.area, "instance": self.action}
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(
-            page_title=f"Edit action {self.action.reference}",
-            submit_label="Save changes",
-            back_url=self.action.get_absolute_url(),
-        )
-        return context
+    submit_label = "Save changes"
+
+    def get_page_title(self):
+        return f"Edit action {self.action.reference}"
+
+    def get_back_url(self):
+        return self.action.get_absolute_url()
 
     def form_valid(self, form):
         action = form.save(commit=False)
@@ -440,10 +434,9 @@ class ActionEditView(AreaMixin, FormView):
         return HttpResponseRedirect(action.get_absolute_url())
 
 
-class MilestoneFormMixin(AreaMixin):
+class MilestoneFormMixin(FormPageMixin, AreaMixin):
     area_permission = "area.update_own_actions"
     form_class = MilestoneForm
-    template_name = "improvement/form_page.html"
 
     def load(self):
         self.action = get_object_or_404(Action, area=self.area, pk=self.kwargs["pk"])
@@ -463,14 +456,13 @@ class MilestoneFormMixin(AreaMixin):
 
 
 class MilestoneCreateView(MilestoneFormMixin, FormView):
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(
-            page_title=f"Add a milestone to {self.action.reference}",
-            submit_label="Save milestone",
-            back_url=self.action.get_absolute_url(),
-        )
-        return context
+    submit_label = "Save milestone"
+
+    def get_page_title(self):
+        return f"Add a milestone to {self.action.reference}"
+
+    def get_back_url(self):
+        return self.action.get_absolute_url()
 
 
 class MilestoneEditView(MilestoneFormMixin, FormView):
@@ -479,14 +471,13 @@ class MilestoneEditView(MilestoneFormMixin, FormView):
         kwargs["instance"] = get_object_or_404(Milestone, action=self.action, pk=self.kwargs["milestone_pk"])
         return kwargs
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(
-            page_title=f"Edit milestone on {self.action.reference}",
-            submit_label="Save changes",
-            back_url=self.action.get_absolute_url(),
-        )
-        return context
+    submit_label = "Save changes"
+
+    def get_page_title(self):
+        return f"Edit milestone on {self.action.reference}"
+
+    def get_back_url(self):
+        return self.action.get_absolute_url()
 
 
 class CommentCreateView(ActionPageMixin, FormView):

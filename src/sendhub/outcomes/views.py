@@ -27,6 +27,7 @@ from sendhub.outcomes.measures import MEASURES
 from sendhub.outcomes.models import ManualMeasure, ManualMeasureValue, Sen2Return, SuccessMeasure
 from sendhub.web import history
 from sendhub.web.charts import Series, line_chart
+from sendhub.web.views import FormPageMixin
 
 PAGE_SIZE = 25
 BREAKDOWN_TOPICS = {"district": "Postcode district", "age_band": "Age band", "primary_need": "Primary need"}
@@ -189,9 +190,7 @@ def _benchmark_chart(area, measure, rows):
         [
             Series(area.name, [(str(r.year), r.area_value) for r in rows]),
             Series("England", [(str(r.year), r.england) for r in rows]),
-            Series(
-                area.get_region_display(), [(str(r.year), r.region) for r in rows]
-            ),
+            Series(area.get_region_display(), [(str(r.year), r.region) for r in rows]),
             Series("Statistical neighbours (median)", [(str(r.year), r.neighbours_median) for r in rows]),
         ],
         title=f"{measure.title}: {area.name} compared with England, its region and statistical neighbours",
@@ -301,11 +300,11 @@ class ManualMeasureListView(OutcomesMixin, ListView):
         return ManualMeasure.objects.filter(area=self.area).select_related("owner", "area")
 
 
-class ManualMeasureCreateView(OutcomesMixin, FormView):
+class ManualMeasureCreateView(FormPageMixin, OutcomesMixin, FormView):
     area_permission = "area.manage"
     form_class = ManualMeasureForm
-    template_name = "improvement/form_page.html"
-    extra_context = {"page_title": "Add a partner's measure", "submit_label": "Save measure"}
+    page_title = "Add a partner's measure"
+    submit_label = "Save measure"
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "area": self.area}
@@ -371,9 +370,9 @@ class ManualMeasureDetailView(ManualMeasureObjectMixin, FormView):
         return HttpResponseRedirect(self.measure.get_absolute_url())
 
 
-class ManualMeasureUploadView(ManualMeasureObjectMixin, FormView):
+class ManualMeasureUploadView(FormPageMixin, ManualMeasureObjectMixin, FormView):
     form_class = ManualCsvForm
-    template_name = "improvement/form_page.html"
+    multipart = True
 
     def get(self, request, *args, **kwargs):
         self.load()
@@ -385,15 +384,13 @@ class ManualMeasureUploadView(ManualMeasureObjectMixin, FormView):
         self.require_record()
         return super().post(request, *args, **kwargs)
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(
-            page_title=f"Upload values for {self.measure.name}",
-            submit_label="Upload values",
-            multipart=True,
-            back_url=self.measure.get_absolute_url(),
-        )
-        return context
+    submit_label = "Upload values"
+
+    def get_page_title(self):
+        return f"Upload values for {self.measure.name}"
+
+    def get_back_url(self):
+        return self.measure.get_absolute_url()
 
     def form_valid(self, form):
         with transaction.atomic():
@@ -410,10 +407,9 @@ class ManualMeasureUploadView(ManualMeasureObjectMixin, FormView):
 # Success measures ---------------------------------------------------------------------------------------
 
 
-class SuccessMeasureCreateView(OutcomesMixin, FormView):
+class SuccessMeasureCreateView(FormPageMixin, OutcomesMixin, FormView):
     area_permission = "area.manage"
     form_class = SuccessMeasureForm
-    template_name = "improvement/form_page.html"
 
     linked_model: type[Action] | type[Finding] = Action
 
@@ -422,14 +418,13 @@ class SuccessMeasureCreateView(OutcomesMixin, FormView):
         choices = [(m.name, m.title) for m in MEASURES.values()]
         return {**super().get_form_kwargs(), "area": self.area, "measure_choices": choices}
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(
-            page_title=f"Add a success measure to {self.linked.reference}",
-            submit_label="Save success measure",
-            back_url=self.linked.get_absolute_url(),
-        )
-        return context
+    submit_label = "Save success measure"
+
+    def get_page_title(self):
+        return f"Add a success measure to {self.linked.reference}"
+
+    def get_back_url(self):
+        return self.linked.get_absolute_url()
 
     def form_valid(self, form):
         success = form.save(commit=False)

@@ -32,6 +32,32 @@ class HomeView(TemplateView):
         return context
 
 
+class FormPageMixin:
+    """A page that is one GOV.UK form: a heading, the form, a submit button and a cancel link back."""
+
+    template_name = "web/form_page.html"
+    page_title = ""
+    submit_label = "Save"
+    multipart = False
+
+    def get_page_title(self) -> str:
+        return self.page_title
+
+    def get_back_url(self) -> str | None:
+        """Where "Cancel" goes; the area's dashboard when None."""
+        return None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            page_title=self.get_page_title(),
+            submit_label=self.submit_label,
+            multipart=self.multipart,
+            back_url=self.get_back_url(),
+        )
+        return context
+
+
 class AccessibilityView(TemplateView):
     template_name = "web/accessibility.html"
 
