@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "sendhub.accounts",
     "sendhub.improvement",
     "sendhub.outcomes",
+    "sendhub.directory",
     "sendhub.demo",
 ]
 
