@@ -85,6 +85,21 @@ def administers_measure_area(user, measure) -> bool:
     return role_in(user, measure.area) == Role.ADMINISTRATOR
 
 
+@rules.predicate
+def maintains_listing(user, service) -> bool:
+    """An editor may propose changes to listings of providers linked to their organisation."""
+    if role_in(user, service.area) != Role.EDITOR:
+        return False
+    membership = membership_for(user, service.area)
+    partner_id = service.organization.partner_id if service.organization_id else None
+    return membership is not None and partner_id is not None and membership.organisation_id == partner_id
+
+
+@rules.predicate
+def administers_listing_area(user, service) -> bool:
+    return role_in(user, service.area) == Role.ADMINISTRATOR
+
+
 # Area-wide permissions: the object is a LocalArea.
 rules.add_perm("area.view", is_area_member)
 rules.add_perm("area.manage", is_area_administrator)
@@ -94,3 +109,7 @@ rules.add_perm("area.update_own_actions", is_area_administrator | is_editor_in_a
 rules.add_perm("action.update", administers_action_area | owns_action)
 # Object permissions: the object is an outcomes ManualMeasure.
 rules.add_perm("manual_measure.record", administers_measure_area | owns_manual_measure)
+# Object permissions: the object is a directory Service. Administrators publish changes at once; a provider's
+# editors propose changes that wait for an administrator's approval.
+rules.add_perm("listing.publish", administers_listing_area)
+rules.add_perm("listing.propose", administers_listing_area | maintains_listing)
