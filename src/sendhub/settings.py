@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "sendhub.improvement",
     "sendhub.outcomes",
     "sendhub.directory",
+    "sendhub.voice",
     "sendhub.demo",
 ]
 
