@@ -7,29 +7,49 @@ and who may use it. The expectations follow ``sendhub/accounts/rules.py``:
 * area pages need membership of the area (``area.view``): signed out -> sign-in page, outsider -> 403;
 * management pages (``area.manage``) are for the area's administrators (and superusers) only;
 * progress updates and milestones are for administrators and editors of the organisation owning the action;
-* comments are for administrators, editors and forum members.
+* comments (and confirming a voice comment's themes) are for administrators, editors and forum members;
+* Local Offer listings are added and changed by administrators and the editors of the provider's partner
+  organisation (``listing.propose``); approvals, data quality and problem reports are ``area.manage``;
+* public pages (Local Offer search and service pages, "Have your say", "You said, we did", the ORUK API)
+  are open to everybody, signed in or not.
 
 Outcomes: ``allow`` is any 2xx or 3xx response that is not a redirect to the sign-in page (a form posted
 empty answers 200 with its errors); ``deny`` is 403; ``login`` is a redirect to the sign-in page.
 
 :func:`test_object_from_another_area_is_not_found` takes every URL with an object id and asks for an object
 of another area (and, for nested ids, an object under another parent) through this area's address: 404.
+The ORUK API takes no area (its ids are global and every area's published listings are public by design), so
+it is not part of that test; its unknown ids are checked by :func:`test_oruk_unknown_id_is_a_json_not_found`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from urllib.parse import urlsplit
 
 import pytest
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from django.views.generic.edit import ProcessFormView
 
 from sendhub.accounts.models import LocalArea, Membership, Organisation, Role
+from sendhub.directory.models import (
+    DirectoryOrganisation,
+    ListingChange,
+    Location,
+    ProblemReport,
+    Service,
+    ServiceAtLocation,
+    Taxonomy,
+    TaxonomyTerm,
+)
 from sendhub.outcomes.models import ManualMeasure, Sen2Return, SuccessMeasure
+from sendhub.voice.models import Comment, CommentTag, CoproductionActivity, Question, Survey, Wave, YouSaidWeDid
+from sendhub.voice.views_public import SESSION_FEEDBACK, SESSION_SURVEY
 from tests.factories import (
     ActionFactory,
     EvidenceFactory,
@@ -63,6 +83,11 @@ MEMBERS = frozenset({ADMINISTRATOR, EDITOR, OTHER_EDITOR, FORUM_MEMBER, MONITOR,
 MANAGERS = frozenset({ADMINISTRATOR, SUPERUSER})
 ACTION_UPDATERS = frozenset({ADMINISTRATOR, EDITOR, SUPERUSER})
 COMMENTERS = frozenset({ADMINISTRATOR, EDITOR, OTHER_EDITOR, FORUM_MEMBER, SUPERUSER})
+# Local Offer listings (listing.propose): administrators, and editors of the partner organisation linked to the
+# listing's provider (la_org in the world, so EDITOR; OTHER_EDITOR's health_org maintains no provider).
+LISTING_EDITORS = frozenset({ADMINISTRATOR, EDITOR, SUPERUSER})
+# A proposed listing change is seen by the editor who proposed it (EDITOR in the world) and administrators.
+CHANGE_PROPOSER_OR_MANAGERS = frozenset({ADMINISTRATOR, EDITOR, SUPERUSER})
 
 ACTOR_FIXTURES = {
     ADMINISTRATOR: "admin_user",
@@ -226,10 +251,138 @@ class World:
             ),
         )
 
+    # Local Offer directory.
+
+    def provider(self, area: LocalArea, tag: str = MAIN) -> DirectoryOrganisation:
+        """A provider linked to the owner organisation (la_org in the main area), whose editors maintain it."""
+        return self._once(
+            "provider",
+            area,
+            tag,
+            lambda: DirectoryOrganisation.objects.create(
+                area=area, partner=self.owner(area), name=f"{area.name} Families {tag}", description="A provider"
+            ),
+        )
+
+    def listing(self, area: LocalArea, tag: str = MAIN) -> Service:
+        """A published listing of the provider, at one location."""
+
+        def build():
+            service = Service.objects.create(
+                area=area,
+                organization=self.provider(area, tag),
+                name=f"{area.name} Parent Support Group {tag}",
+                description="A friendly group for parents.",
+                is_published=True,
+            )
+            location = Location.objects.create(area=area, organization=service.organization, name="Community Centre")
+            ServiceAtLocation.objects.create(service=service, location=location)
+            return service
+
+        return self._once("listing", area, tag, build)
+
+    def service_at_location(self, area: LocalArea, tag: str = MAIN) -> ServiceAtLocation:
+        return self._once("service_at_location", area, tag, lambda: self.listing(area, tag).service_at_locations.get())
+
+    def listing_change(self, area: LocalArea, tag: str = MAIN) -> ListingChange:
+        """A change to the listing, waiting for approval, proposed by EDITOR in the main area."""
+
+        def build():
+            proposer = self._request.getfixturevalue("editor_user") if area == self.area else UserFactory()
+            listing = self.listing(area, tag)
+            return ListingChange.objects.create(
+                area=area, service=listing, proposed={"name": f"{listing.name} (renamed)"}, proposed_by=proposer
+            )
+
+        return self._once("listing_change", area, tag, build)
+
+    def problem_report(self, area: LocalArea, tag: str = MAIN) -> ProblemReport:
+        return self._once(
+            "problem_report",
+            area,
+            tag,
+            lambda: ProblemReport.objects.create(
+                service=self.listing(area, tag), problem="address", details="The group moved."
+            ),
+        )
+
+    def taxonomy_term(self, area: LocalArea, tag: str = MAIN) -> TaxonomyTerm:
+        """National: taxonomies belong to no area."""
+
+        def build():
+            taxonomy = Taxonomy.objects.create(name=f"SEND needs {tag}", description="Needs")
+            return TaxonomyTerm.objects.create(taxonomy=taxonomy, code="autism", name="Autism", description="Autism")
+
+        return self._once("taxonomy_term", area, tag, build)
+
+    # Parent carer voice.
+
+    def survey(self, area: LocalArea, tag: str = MAIN) -> Survey:
+        """A survey with one question and an open wave, so that families can answer it."""
+
+        def build():
+            survey = Survey.objects.create(area=area, title=f"Family survey {tag}", slug=f"{area.slug}-survey-{tag}")
+            Question.objects.create(survey=survey, position=1, text="I feel listened to", kind=Question.Kind.LIKERT)
+            Wave.objects.create(survey=survey, name="Spring 2026", status=Survey.Status.OPEN)
+            return survey
+
+        return self._once("survey", area, tag, build)
+
+    def question(self, area: LocalArea, tag: str = MAIN) -> Question:
+        return self._once("question", area, tag, lambda: self.survey(area, tag).questions.get())
+
+    def wave(self, area: LocalArea, tag: str = MAIN) -> Wave:
+        return self._once("wave", area, tag, lambda: self.survey(area, tag).waves.get())
+
+    def comment(self, area: LocalArea, tag: str = MAIN, *, flagged: bool = False) -> Comment:
+        """A comment from feedback, with a suggested theme; ``flagged`` for a safeguarding alert."""
+
+        def build():
+            comment = Comment.objects.create(
+                area=area,
+                source=Comment.Source.FEEDBACK,
+                text="The EHC plan took a year.",
+                original_text="Jo Bloggs: the EHC plan took a year.",
+                received_at=timezone.make_aware(datetime.combine(date(2025, 3, 3), time(12))),
+                sentiment="negative",
+                sentiment_confidence=0.8,
+                safeguarding=flagged,
+                safeguarding_reasons=["self-harm"] if flagged else [],
+            )
+            CommentTag.objects.create(comment=comment, theme="ehc_timeliness", confidence=0.8)
+            return comment
+
+        return self._once("flagged_comment" if flagged else "comment", area, tag, build)
+
+    def coproduction(self, area: LocalArea, tag: str = MAIN) -> CoproductionActivity:
+        return self._once(
+            "coproduction",
+            area,
+            tag,
+            lambda: CoproductionActivity.objects.create(
+                area=area,
+                title=f"Transport workshop {tag}",
+                kind=CoproductionActivity.Kind.WORKSHOP,
+                held_on=date(2025, 2, 1),
+                summary="Families and officers redesigned the transport application.",
+            ),
+        )
+
+    def you_said_we_did(self, area: LocalArea, tag: str = MAIN) -> YouSaidWeDid:
+        return self._once(
+            "you_said_we_did",
+            area,
+            tag,
+            lambda: YouSaidWeDid.objects.create(
+                area=area, theme="transport", you_said="Forms were too long.", we_did="We shortened them."
+            ),
+        )
+
 
 # The table ----------------------------------------------------------------------------------------------
 
 Kwargs = Callable[[World, LocalArea, str], dict]
+Session = Callable[[World, LocalArea, str], dict] | None
 
 
 def no_kwargs(w: World, area: LocalArea, tag: str) -> dict:
@@ -242,6 +395,8 @@ class Rule:
 
     expect: Mapping[str, Mapping[str, str]]
     kwargs: Kwargs = no_kwargs
+    # What the visitor's session holds before the request (e.g. the reference of the feedback they just sent).
+    session: Session = None
 
     @property
     def methods(self) -> tuple[str, ...]:
@@ -262,8 +417,13 @@ def form_page(allowed: frozenset[str], kwargs: Kwargs = no_kwargs) -> Rule:
     return area_page(allowed, kwargs, methods=("get", "post"))
 
 
-def open_to_all(methods: tuple[str, ...] = ("get",), kwargs: Kwargs = no_kwargs) -> Rule:
-    return Rule({method: outcomes(SIGNED_IN, anonymous=ALLOW) for method in methods}, kwargs)
+def open_to_all(methods: tuple[str, ...] = ("get",), kwargs: Kwargs = no_kwargs, session: Session = None) -> Rule:
+    return Rule({method: outcomes(SIGNED_IN, anonymous=ALLOW) for method in methods}, kwargs, session)
+
+
+def nowhere(kwargs: Kwargs = no_kwargs) -> Rule:
+    """A URL that answers 404 to everyone (e.g. the ORUK API's catch-all for unknown paths)."""
+    return Rule({"get": dict.fromkeys(ACTORS, NOT_FOUND)}, kwargs)
 
 
 def signed_in_only(methods: tuple[str, ...] = ("get",)) -> Rule:
@@ -320,6 +480,101 @@ def success_measure_pk(w: World, area: LocalArea, tag: str) -> dict:
 
 def measure_name(w: World, area: LocalArea, tag: str) -> dict:
     return {"measure": "PC_plans_issued_20_weeks_ex"}
+
+
+# Local Offer directory.
+
+
+def with_provider(w: World, area: LocalArea, tag: str) -> dict:
+    """No arguments, but a provider maintained by la_org must exist for EDITOR to add listings."""
+    w.provider(area, tag)
+    return {}
+
+
+def listing_pk(w: World, area: LocalArea, tag: str) -> dict:
+    return {"pk": w.listing(area, tag).pk}
+
+
+def listing_change_pk(w: World, area: LocalArea, tag: str) -> dict:
+    return {"pk": w.listing_change(area, tag).pk}
+
+
+def problem_report_pk(w: World, area: LocalArea, tag: str) -> dict:
+    return {"pk": w.problem_report(area, tag).pk}
+
+
+# The ORUK API: ids are global (published listings of every area are public by design), no area_slug.
+
+
+def oruk_service_id(w: World, area: LocalArea, tag: str) -> dict:
+    return {"id": str(w.listing(area, tag).pk)}
+
+
+def oruk_organization_id(w: World, area: LocalArea, tag: str) -> dict:
+    return {"id": str(w.listing(area, tag).organization_id)}
+
+
+def oruk_service_at_location_id(w: World, area: LocalArea, tag: str) -> dict:
+    return {"id": str(w.service_at_location(area, tag).pk)}
+
+
+def oruk_taxonomy_id(w: World, area: LocalArea, tag: str) -> dict:
+    return {"id": str(w.taxonomy_term(area, tag).taxonomy_id)}
+
+
+def oruk_taxonomy_term_id(w: World, area: LocalArea, tag: str) -> dict:
+    return {"id": str(w.taxonomy_term(area, tag).pk)}
+
+
+def oruk_unknown_path(w: World, area: LocalArea, tag: str) -> dict:
+    return {"path": "no-such-endpoint"}
+
+
+# Parent carer voice.
+
+
+def survey_pk(w: World, area: LocalArea, tag: str) -> dict:
+    return {"pk": w.survey(area, tag).pk}
+
+
+def question_pks(w: World, area: LocalArea, tag: str) -> dict:
+    return {"pk": w.survey(area, tag).pk, "question_pk": w.question(area, tag).pk}
+
+
+def wave_pks(w: World, area: LocalArea, tag: str) -> dict:
+    return {"pk": w.survey(area, tag).pk, "wave_pk": w.wave(area, tag).pk}
+
+
+def survey_slug(w: World, area: LocalArea, tag: str) -> dict:
+    return {"survey_slug": w.survey(area, tag).slug}
+
+
+def feedback_sent_session(w: World, area: LocalArea, tag: str) -> dict:
+    return {SESSION_FEEDBACK: "FB-ABCDEFGH"}
+
+
+def survey_sent_session(w: World, area: LocalArea, tag: str) -> dict:
+    return {SESSION_SURVEY: {"survey": w.survey(area, tag).pk, "ref": "FB-ABCDEFGH"}}
+
+
+def theme_name(w: World, area: LocalArea, tag: str) -> dict:
+    return {"theme": "ehc_timeliness"}
+
+
+def comment_pk(w: World, area: LocalArea, tag: str) -> dict:
+    return {"pk": w.comment(area, tag).pk}
+
+
+def flagged_comment_pk(w: World, area: LocalArea, tag: str) -> dict:
+    return {"pk": w.comment(area, tag, flagged=True).pk}
+
+
+def coproduction_pk(w: World, area: LocalArea, tag: str) -> dict:
+    return {"pk": w.coproduction(area, tag).pk}
+
+
+def you_said_we_did_pk(w: World, area: LocalArea, tag: str) -> dict:
+    return {"pk": w.you_said_we_did(area, tag).pk}
 
 
 RULES: dict[str, Rule] = {
@@ -393,6 +648,78 @@ RULES: dict[str, Rule] = {
     "outcomes:action-success-measure-create": form_page(MANAGERS, action_pk),
     "outcomes:finding-success-measure-create": form_page(MANAGERS, finding_pk),
     "outcomes:success-measure-remove": area_page(MANAGERS, success_measure_pk, methods=("post",)),
+    # Local Offer: public pages (no sign-in). The problem report form answers GET with a redirect to the
+    # service page's form; POSTed empty it shows the service page with the form's errors.
+    "directory:search": open_to_all(),
+    "directory:service": open_to_all(kwargs=listing_pk),
+    "directory:report": open_to_all(("get", "post"), listing_pk),
+    "directory:report-sent": open_to_all(kwargs=listing_pk),
+    # Local Offer: staff pages. Reading (area.view).
+    "directory:listing-list": area_page(MEMBERS),
+    "directory:coverage": area_page(MEMBERS),
+    # Adding and changing listings (listing.propose): administrators publish, the provider's editors propose.
+    "directory:listing-create": form_page(LISTING_EDITORS, with_provider),
+    "directory:listing-edit": form_page(LISTING_EDITORS, listing_pk),
+    # A proposed change, for the editor who proposed it and administrators.
+    "directory:change-waiting": area_page(CHANGE_PROPOSER_OR_MANAGERS, listing_change_pk),
+    # Approvals, data quality and problem reports (area.manage).
+    "directory:approvals": area_page(MANAGERS),
+    "directory:change-review": form_page(MANAGERS, listing_change_pk),
+    "directory:data-quality": area_page(MANAGERS),
+    "directory:problem-resolve": area_page(MANAGERS, problem_report_pk, methods=("post",)),
+    # The ORUK API: public JSON for everyone; unknown paths answer a JSON 404. Its URLs take no area_slug
+    # (ids are global), so test_object_from_another_area_is_not_found does not apply to them.
+    "oruk:api_details": open_to_all(),
+    "oruk:openapi": open_to_all(),
+    "oruk:services": open_to_all(),
+    "oruk:service": open_to_all(kwargs=oruk_service_id),
+    "oruk:organizations": open_to_all(),
+    "oruk:organization": open_to_all(kwargs=oruk_organization_id),
+    "oruk:service_at_locations": open_to_all(),
+    "oruk:service_at_location": open_to_all(kwargs=oruk_service_at_location_id),
+    "oruk:taxonomies": open_to_all(),
+    "oruk:taxonomy": open_to_all(kwargs=oruk_taxonomy_id),
+    "oruk:taxonomy_terms": open_to_all(),
+    "oruk:taxonomy_term": open_to_all(kwargs=oruk_taxonomy_term_id),
+    "oruk:not_found": nowhere(oruk_unknown_path),
+    # Parent carer voice: public pages (no sign-in). The "sent" pages are seen by whoever just sent something.
+    "voice-public:index": open_to_all(),
+    "voice-public:feedback": open_to_all(("get", "post")),
+    "voice-public:feedback-sent": open_to_all(session=feedback_sent_session),
+    "voice-public:survey": open_to_all(("get", "post"), survey_slug),
+    "voice-public:survey-sent": open_to_all(kwargs=survey_slug, session=survey_sent_session),
+    "you-said-we-did:index": open_to_all(),
+    # Surveys: reading (area.view) and building and running them (area.manage).
+    "surveys:list": area_page(MEMBERS),
+    "surveys:detail": area_page(MEMBERS, survey_pk),
+    "surveys:results": area_page(MEMBERS, survey_pk),
+    "surveys:export-csv": area_page(MEMBERS, survey_pk),
+    "surveys:create": form_page(MANAGERS),
+    "surveys:edit": form_page(MANAGERS, survey_pk),
+    "surveys:question-create": form_page(MANAGERS, survey_pk),
+    "surveys:question-edit": form_page(MANAGERS, question_pks),
+    "surveys:question-move": area_page(MANAGERS, question_pks, methods=("post",)),
+    "surveys:question-delete": form_page(MANAGERS, question_pks),
+    "surveys:wave-create": form_page(MANAGERS, survey_pk),
+    "surveys:wave-status": area_page(MANAGERS, wave_pks, methods=("post",)),
+    # Voice staff pages: reading (area.view); confirming or correcting themes (area.comment).
+    "voice:overview": area_page(MEMBERS),
+    "voice:theme-detail": area_page(MEMBERS, theme_name),
+    "voice:comment-list": area_page(MEMBERS),
+    "voice:comment-detail": Rule({"get": outcomes(MEMBERS), "post": outcomes(COMMENTERS)}, comment_pk),
+    # Safeguarding alerts and retraining the model (area.manage).
+    "voice:safeguarding-reviewed": area_page(MANAGERS, flagged_comment_pk, methods=("post",)),
+    "voice:retrain": area_page(MANAGERS, methods=("post",)),
+    # Co-production and "You said, we did": members read, administrators manage (area.manage).
+    "voice:coproduction-list": area_page(MEMBERS),
+    "voice:coproduction-detail": area_page(MEMBERS, coproduction_pk),
+    "voice:coproduction-create": form_page(MANAGERS),
+    "voice:coproduction-edit": form_page(MANAGERS, coproduction_pk),
+    "voice:ysd-list": area_page(MEMBERS),
+    "voice:ysd-detail": area_page(MEMBERS, you_said_we_did_pk),
+    "voice:ysd-create": form_page(MANAGERS),
+    "voice:ysd-edit": form_page(MANAGERS, you_said_we_did_pk),
+    "voice:ysd-publish": area_page(MANAGERS, you_said_we_did_pk, methods=("post",)),
 }
 
 
@@ -409,8 +736,9 @@ class DiscoveredUrl:
     @property
     def object_kwargs(self) -> tuple[str, ...]:
         """The URL's arguments that pick out an object inside the area."""
-        # "measure" names a measure's definition (the same in every area), not an object of the area.
-        return tuple(sorted(self.kwargs - {"area_slug", "measure"}))
+        # "measure" names a measure's definition and "theme" a voice theme (the same in every area), not an
+        # object of the area.
+        return tuple(sorted(self.kwargs - {"area_slug", "measure", "theme"}))
 
     @property
     def view_methods(self) -> tuple[str, ...] | None:
@@ -481,9 +809,16 @@ def url_for(world: World, url: DiscoveredUrl, kwargs: dict) -> str:
     return reverse(url.name, kwargs=kwargs)
 
 
-def request_as(request, client_for, actor: str, method: str, path: str):
+def request_as(request, client_for, actor: str, method: str, path: str, session: dict | None = None):
     user = None if actor == ANONYMOUS else request.getfixturevalue(ACTOR_FIXTURES[actor])
     client = client_for(user)
+    if session:
+        store = client.session
+        store.update(session)
+        store.save()
+    # Public forms are rate-limited per address, and every actor posts from the same one: start each request
+    # with no count (the conftest also empties the cache around each test).
+    cache.clear()
     # Forms are posted empty: the permission check comes first, then the form answers with its errors.
     return getattr(client, method)(path)
 
@@ -519,8 +854,9 @@ def test_permission_matrix(request, client_for, world, url_name, method, actor):
     url = DISCOVERED[url_name]
     path = url_for(world, url, rule.kwargs(world, world.area, MAIN))
     expected = rule.expect[method][actor]
+    session = rule.session(world, world.area, MAIN) if rule.session else None
 
-    response = request_as(request, client_for, actor, method, path)
+    response = request_as(request, client_for, actor, method, path, session)
 
     assert outcome_of(response) == expected, (
         f"{method.upper()} {path} as {actor}: expected {expected}, got {outcome_of(response)} ({describe(response)})"
@@ -559,7 +895,10 @@ def cross_area_cases() -> list:
 
 def _cross_area_cases() -> Iterator:
     """Every area URL with object ids: all ids from the other area; each id alone from the other area; and,
-    for nested ids, each id alone from a sibling object in the same area (e.g. another action's milestone)."""
+    for nested ids, each id alone from a sibling object in the same area (e.g. another action's milestone).
+
+    URLs without ``area_slug`` are left out: the ORUK API's ids are global by design (it publishes the
+    published listings of every area), so an id "from another area" is found there."""
     for name, url in sorted(DISCOVERED.items()):
         if "area_slug" not in url.kwargs or not url.object_kwargs:
             continue
@@ -584,8 +923,11 @@ def test_object_from_another_area_is_not_found(request, client_for, world, url_n
     elsewhere = build(world, world.other_area, MAIN) if source == "other-area" else build(world, world.area, SIBLING)
     kwargs |= {key: elsewhere[key] for key in keys}
     path = url_for(world, DISCOVERED[url_name], kwargs)
+    # The session this area's page would accept (e.g. answers just sent to this area's survey).
+    session_for = RULES[url_name].session
+    session = session_for(world, world.area, MAIN) if session_for else None
 
-    response = request_as(request, client_for, actor, method, path)
+    response = request_as(request, client_for, actor, method, path, session)
 
     assert response.status_code == 404, (
         f"{method.upper()} {path} as {actor} ({', '.join(keys)} from {source}): expected 404, got {describe(response)}"
@@ -602,3 +944,56 @@ def test_national_organisation_cannot_be_edited_through_an_area(client_for, admi
     assert response.status_code == 404, f"{method.upper()} {path}: expected 404, got {describe(response)}"
     dfe_org.refresh_from_db()
     assert dfe_org.name == "Department for Education"
+
+
+# Parent carer voice: what administrators alone may read -----------------------------------------------------
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_safeguarding_alerts_and_original_wording_are_for_administrators_only(request, client_for, world, actor):
+    """Inside pages every member may open, a comment flagged for safeguarding is not found (404) and the
+    original, unredacted wording is not shown, except to the area's administrators (views_staff.py)."""
+    area = world.area
+    flagged = reverse("voice:comment-detail", args=[area.slug, world.comment(area, flagged=True).pk])
+    ordinary = reverse("voice:comment-detail", args=[area.slug, world.comment(area).pk])
+    expected = (
+        {ANONYMOUS: LOGIN, OUTSIDER: DENY} | {a: NOT_FOUND for a in MEMBERS - MANAGERS} | dict.fromkeys(MANAGERS, ALLOW)
+    )
+
+    response = request_as(request, client_for, actor, "get", flagged)
+    assert outcome_of(response) == expected[actor], f"GET {flagged} as {actor}: got {describe(response)}"
+
+    response = request_as(request, client_for, actor, "get", ordinary)
+    if actor in MEMBERS:
+        shown = world.comment(area).original_text in response.content.decode()
+        assert shown == (actor in MANAGERS), f"GET {ordinary} as {actor}: original wording shown is {shown}"
+
+
+# The ORUK API: unknown ids ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url_name", ["oruk:service", "oruk:organization", "oruk:service_at_location", "oruk:taxonomy", "oruk:taxonomy_term"]
+)
+@pytest.mark.parametrize("unknown_id", ["00000000-0000-4000-8000-000000000000", "not-a-uuid"])
+def test_oruk_unknown_id_is_a_json_not_found(client, world, url_name, unknown_id):
+    """The API is public and not area-scoped: an unknown (or malformed) id is a JSON 404, for anybody."""
+    path = reverse(url_name, kwargs={"id": unknown_id})
+
+    response = client.get(path)
+
+    assert outcome_of(response) == NOT_FOUND, f"GET {path}: expected 404, got {describe(response)}"
+    assert response["Content-Type"].startswith("application/json") and "error" in response.json()
+
+
+@pytest.mark.parametrize("url_name", ["oruk:service", "oruk:organization", "oruk:service_at_location"])
+def test_oruk_hides_unpublished_listings(client, world, url_name):
+    """Only published listings are public: a draft (and its provider and places) is not found in the API."""
+    area = world.area
+    kwargs = RULES[url_name].kwargs(world, area, MAIN)
+    Service.objects.filter(pk=world.listing(area).pk).update(is_published=False)
+    path = reverse(url_name, kwargs=kwargs)
+
+    response = client.get(path)
+
+    assert outcome_of(response) == NOT_FOUND, f"GET {path}: expected 404, got {describe(response)}"

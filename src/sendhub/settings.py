@@ -39,6 +39,7 @@ if SECRET_KEY == _DEV_SECRET and not (DEBUG or env_bool("SENDHUB_ALLOW_DEV_SECRE
     raise ImproperlyConfigured("Set SENDHUB_SECRET_KEY to a long random value in production.")
 ALLOWED_HOSTS = env_list("SENDHUB_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("SENDHUB_CSRF_TRUSTED_ORIGINS")
+CSRF_FAILURE_VIEW = "sendhub.web.views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -157,6 +158,9 @@ SENDHUB_PERSON_KEY = os.environ.get("SENDHUB_PERSON_KEY", SECRET_KEY)
 
 # Evidence uploads: kept outside the web root and served only through a permission-checked view.
 MEDIA_ROOT = Path(os.environ.get("SENDHUB_MEDIA_ROOT", DATA_DIR / "uploads"))
+# Theme classifier: "tfidf" (default, scikit-learn, offline) or "embeddings" (optional extra: pip install
+# '.[voice-embeddings]'; slower, see docs/voice-evaluation.md).
+SENDHUB_VOICE_BACKEND = os.environ.get("SENDHUB_VOICE_BACKEND", "tfidf")
 SENDHUB_MAX_SEN2_BYTES = int(os.environ.get("SENDHUB_MAX_SEN2_MB", "500")) * 1024 * 1024
 SENDHUB_MAX_UPLOAD_BYTES = int(os.environ.get("SENDHUB_MAX_UPLOAD_MB", "10")) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

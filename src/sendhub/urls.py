@@ -1,11 +1,17 @@
 from django.urls import include, path
 
 urlpatterns = [
+    path("api/oruk/v3/", include("sendhub.directory.oruk.urls")),
     path("", include("sendhub.web.urls")),
     path("accounts/", include("sendhub.accounts.urls")),
     path("areas/<slug:area_slug>/", include("sendhub.improvement.urls")),
     path("areas/<slug:area_slug>/", include("sendhub.accounts.area_urls")),
     path("areas/<slug:area_slug>/", include("sendhub.outcomes.urls")),
+    path("areas/<slug:area_slug>/local-offer/", include("sendhub.directory.urls")),
+    path("areas/<slug:area_slug>/have-your-say/", include("sendhub.voice.urls_public")),
+    path("areas/<slug:area_slug>/surveys/", include("sendhub.voice.urls_surveys")),
+    path("areas/<slug:area_slug>/voice/", include("sendhub.voice.urls_staff")),
+    path("areas/<slug:area_slug>/you-said-we-did/", include("sendhub.voice.urls_ysd")),
 ]
 
 handler403 = "sendhub.web.views.permission_denied"

@@ -583,6 +583,10 @@ def delete_demo_area(area: LocalArea) -> None:
     files = [name for name in Evidence.objects.filter(action__area=area).exclude(file="")
              .values_list("file", flat=True)]
     with transaction.atomic():
+        # The directory's term links are not foreign keys, so they go explicitly.
+        from sendhub.demo import directory as demo_directory
+
+        demo_directory.delete(area)
         # Outcomes first: partners' measures are owned (PROTECT) by the area's organisations.
         SuccessMeasure.objects.filter(area=area).delete()
         ManualMeasure.objects.filter(area=area).delete()

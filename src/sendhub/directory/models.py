@@ -302,7 +302,7 @@ class Schedule(models.Model):
     opens_at = models.TimeField(null=True, blank=True)
     closes_at = models.TimeField(null=True, blank=True)
     schedule_link = models.URLField(blank=True, max_length=500)
-    attending_type = models.CharField(max_length=60, blank=True)
+    attending_type = models.CharField(max_length=255, blank=True)
     notes = models.TextField(blank=True)
 
     def __str__(self) -> str:

@@ -10,8 +10,10 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from sendhub.accounts.models import User
+from sendhub.demo import directory as demo_directory
 from sendhub.demo import lancashire
 from sendhub.demo import outcomes as demo_outcomes
+from sendhub.demo import voice as demo_voice
 
 
 class Command(BaseCommand):
@@ -58,14 +60,17 @@ class Command(BaseCommand):
                 self.stdout.write("Deleted the existing Lancashire demo area and built it again.")
             else:
                 summary = lancashire.build()
+            admin = User.objects.get(email=lancashire.ADMIN_EMAIL)
+            directory = demo_directory.load(summary.area, admin=admin)
             release = None if options["dfe_release"].lower() == "none" else Path(options["dfe_release"])
             outcomes = demo_outcomes.load(
                 summary.area,
                 today=timezone.localdate(),
                 persons=options["sen2_persons"],
                 dfe_release=release,
-                admin=User.objects.get(email=lancashire.ADMIN_EMAIL),
+                admin=admin,
             )
+            voice = demo_voice.load(summary.area, today=timezone.localdate(), admin=admin)
         except (lancashire.DemoError, RuntimeError) as exc:
             raise CommandError(str(exc)) from exc
         except DatabaseError as exc:
@@ -78,6 +83,8 @@ class Command(BaseCommand):
             return
         counts = ", ".join(f"{n} {name}" for name, n in summary.counts.items())
         self.stdout.write(self.style.SUCCESS(f"Loaded the Lancashire demo in {seconds:.1f}s: {counts}."))
+        self.stdout.write(f"  Local Offer: {directory.counts}")
+        self.stdout.write(f"  Parent carer voice: {voice.counts}")
         for line in [*outcomes.returns, outcomes.dfe, *outcomes.notes]:
             if line:
                 self.stdout.write(f"  Outcomes: {line}")

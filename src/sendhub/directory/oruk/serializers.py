@@ -1,0 +1,437 @@
+"""Our directory models as Open Referral UK (HSDS-UK-3.0) JSON.
+
+Plain functions from model instances to dicts, shared by the API views and the exporter. Optional fields
+that are empty are left out (the schemas type them as plain strings and numbers, so ``null`` would not
+validate); required fields are always present.
+
+Beyond the UK profile we also write a few HSDS 3.0 core fields we hold (service ``eligibility_description``
+and ``phones``, contact ``email``/``department``/``phones``, language ``name``/``code``/``note``, cost option
+``currency``, schedule ``timezone``/``until``/``count``/``wkst``/``byweekno``/``byyearday``); the schemas allow
+extra properties, and the importer reads them back.
+
+Every query is made up front: ``services_queryset(full=True)`` prefetches everything a fully nested service
+needs and ``attributes_for`` fetches the attributes of a whole page in one query, so a page costs a constant
+number of queries whatever its size.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from sendhub.directory.models import (
+    Accessibility,
+    Address,
+    Attribute,
+    Contact,
+    CostOption,
+    DirectoryOrganisation,
+    Funding,
+    Language,
+    Location,
+    OrganizationIdentifier,
+    Phone,
+    Schedule,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+    Taxonomy,
+    TaxonomyTerm,
+)
+
+Json = dict[str, Any]
+AttributeMap = dict[uuid.UUID, list[Attribute]]
+
+
+def _put(out: Json, key: str, value: Any) -> None:
+    """Set ``out[key]`` unless the value is empty (None or "")."""
+    if value is None or value == "":
+        return
+    if isinstance(value, uuid.UUID):
+        value = str(value)
+    elif isinstance(value, dt.datetime):
+        value = iso_datetime(value)
+    elif isinstance(value, dt.date | dt.time):
+        value = value.isoformat()
+    elif isinstance(value, Decimal):
+        value = int(value) if value == value.to_integral_value() else float(value)
+    out[key] = value
+
+
+def iso_datetime(value: dt.datetime) -> str:
+    """RFC 3339 in UTC with milliseconds, as the schema's example: 2023-03-15T10:30:45.123Z."""
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC)
+    return value.replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
+
+
+# Querysets ------------------------------------------------------------------------------------------------
+
+
+def published_services() -> QuerySet[Service]:
+    """Every published listing of every area: what the ORUK API and the exporter show."""
+    return Service.objects.filter(is_published=True)
+
+
+def services_queryset(qs: QuerySet[Service] | None = None, *, full: bool) -> QuerySet[Service]:
+    qs = (published_services() if qs is None else qs).select_related("organization")
+    if not full:
+        return qs
+    return qs.prefetch_related(
+        Prefetch("organization__identifiers", queryset=OrganizationIdentifier.objects.order_by("id")),
+        Prefetch("service_at_locations", queryset=_sal_for_service()),
+        Prefetch("schedules", queryset=Schedule.objects.order_by("id")),
+        Prefetch(
+            "contacts",
+            queryset=Contact.objects.order_by("id").prefetch_related(
+                Prefetch("phones", queryset=Phone.objects.order_by("id").prefetch_related("languages"))
+            ),
+        ),
+        Prefetch("phones", queryset=Phone.objects.order_by("id").prefetch_related("languages")),
+        Prefetch("cost_options", queryset=CostOption.objects.order_by("id")),
+        Prefetch("service_areas", queryset=ServiceArea.objects.order_by("id")),
+        Prefetch("languages", queryset=Language.objects.order_by("id")),
+        Prefetch("funding", queryset=Funding.objects.order_by("id")),
+    )
+
+
+def _locations() -> QuerySet[Location]:
+    return Location.objects.prefetch_related(
+        Prefetch("addresses", queryset=Address.objects.order_by("id")),
+        Prefetch("accessibility", queryset=Accessibility.objects.order_by("id")),
+        Prefetch("phones", queryset=Phone.objects.order_by("id").prefetch_related("languages")),
+    )
+
+
+def _sal_for_service() -> QuerySet[ServiceAtLocation]:
+    return ServiceAtLocation.objects.order_by("id").prefetch_related(
+        Prefetch("location", queryset=_locations()),
+        Prefetch("schedules", queryset=Schedule.objects.order_by("id")),
+    )
+
+
+def service_at_locations_queryset(
+    qs: QuerySet[ServiceAtLocation] | None = None, *, full: bool
+) -> QuerySet[ServiceAtLocation]:
+    if qs is None:
+        qs = ServiceAtLocation.objects.filter(service__is_published=True)
+    if not full:
+        return qs.select_related("location", "service", "service__organization")
+    # Prefetch (not select_related) so the nested querysets' own prefetches apply.
+    return qs.prefetch_related(
+        Prefetch("location", queryset=_locations()),
+        Prefetch("schedules", queryset=Schedule.objects.order_by("id")),
+        Prefetch("service", queryset=services_queryset(Service.objects.all(), full=True)),
+    )
+
+
+def attributes_for(ids: Iterable[uuid.UUID]) -> AttributeMap:
+    """The attributes (with term and taxonomy) of every listed entity, in one query, keyed by link_id."""
+    found: AttributeMap = defaultdict(list)
+    ids = set(ids)
+    if not ids:
+        return found
+    for attribute in Attribute.objects.filter(link_id__in=ids).select_related("taxonomy_term__taxonomy").order_by("id"):
+        found[attribute.link_id].append(attribute)
+    return found
+
+
+def linked_ids(services: Iterable[Service], *, full: bool) -> set[uuid.UUID]:
+    """The ids of the services, their organisations and (when full) their locations: attribute owners."""
+    ids: set[uuid.UUID] = set()
+    for service in services:
+        ids.add(service.pk)
+        ids.add(service.organization_id)
+        if full:
+            ids.update(sal.location_id for sal in service.service_at_locations.all())
+    return ids
+
+
+# Taxonomies --------------------------------------------------------------------------------------------
+
+
+def taxonomy_term_dict(term: TaxonomyTerm) -> Json:
+    out: Json = {"id": str(term.pk), "name": term.name, "description": term.description}
+    _put(out, "parent_id", term.parent_id)
+    if term.taxonomy_id is not None:
+        out["taxonomy"] = term.taxonomy.name
+        out["taxonomy_id"] = str(term.taxonomy_id)
+    _put(out, "term_uri", term.term_uri)
+    _put(out, "term", term.term)
+    _put(out, "code", term.code)
+    return out
+
+
+def taxonomy_dict(taxonomy: Taxonomy, *, terms: Iterable[TaxonomyTerm] | None = None) -> Json:
+    out: Json = {"id": str(taxonomy.pk), "name": taxonomy.name, "description": taxonomy.description}
+    _put(out, "uri", taxonomy.uri)
+    _put(out, "version", taxonomy.version)
+    if terms is not None:
+        out["taxonomy_terms"] = [taxonomy_term_dict(term) for term in terms]
+    return out
+
+
+def attribute_dict(attribute: Attribute) -> Json:
+    out: Json = {
+        "id": str(attribute.pk),
+        "link_id": str(attribute.link_id),
+        "link_type": attribute.link_type,
+        "taxonomy_term_id": str(attribute.taxonomy_term_id),
+        "taxonomy_term": taxonomy_term_dict(attribute.taxonomy_term),
+    }
+    _put(out, "label", attribute.label)
+    _put(out, "value", attribute.value)
+    return out
+
+
+def _attributes(attributes: AttributeMap | None, link_id: uuid.UUID) -> list[Json]:
+    return [attribute_dict(a) for a in (attributes or {}).get(link_id, [])]
+
+
+# Organisations --------------------------------------------------------------------------------------------
+
+
+def organization_dict(
+    org: DirectoryOrganisation,
+    *,
+    full: bool = False,
+    attributes: AttributeMap | None = None,
+    services: list[Json] | None = None,
+) -> Json:
+    out: Json = {"id": str(org.pk), "name": org.name, "description": org.description}
+    _put(out, "email", org.email)
+    _put(out, "website", org.website)
+    _put(out, "logo", org.logo)
+    _put(out, "uri", org.uri)
+    _put(out, "parent_organization_id", org.parent_organization_id)
+    if full:
+        out["organization_identifiers"] = [_identifier_dict(identifier) for identifier in org.identifiers.all()]
+        out["attributes"] = _attributes(attributes, org.pk)
+    if services is not None:
+        out["services"] = services
+    return out
+
+
+def _identifier_dict(identifier: OrganizationIdentifier) -> Json:
+    out: Json = {"id": str(identifier.pk), "organization_id": str(identifier.organization_id)}
+    _put(out, "identifier_scheme", identifier.identifier_scheme)
+    out["identifier_type"] = identifier.identifier_type
+    out["identifier"] = identifier.identifier
+    return out
+
+
+# Locations -----------------------------------------------------------------------------------------------
+
+
+def location_dict(location: Location, *, full: bool, attributes: AttributeMap | None = None) -> Json:
+    out: Json = {"id": str(location.pk), "location_type": location.location_type}
+    for field in ("name", "description", "latitude", "longitude", "external_identifier", "external_identifier_type"):
+        _put(out, field, getattr(location, field))
+    if full:
+        out["addresses"] = [_address_dict(a) for a in location.addresses.all()]
+        out["accessibility"] = [_accessibility_dict(a) for a in location.accessibility.all()]
+        out["phones"] = [phone_dict(p) for p in location.phones.all()]
+        out["attributes"] = _attributes(attributes, location.pk)
+    return out
+
+
+def _address_dict(address: Address) -> Json:
+    out: Json = {"id": str(address.pk), "location_id": str(address.location_id)}
+    _put(out, "attention", address.attention)
+    out["address_1"] = address.address_1
+    _put(out, "address_2", address.address_2)
+    out["city"] = address.city
+    _put(out, "region", address.region)
+    out["state_province"] = address.state_province
+    out["postal_code"] = address.postal_code
+    out["country"] = address.country
+    out["address_type"] = address.address_type
+    return out
+
+
+def _accessibility_dict(accessibility: Accessibility) -> Json:
+    out: Json = {"id": str(accessibility.pk), "location_id": str(accessibility.location_id)}
+    _put(out, "description", accessibility.description)
+    _put(out, "details", accessibility.details)
+    _put(out, "url", accessibility.url)
+    # The UK profile's legacy free-text field: the same words as the description.
+    _put(out, "accessibility", accessibility.description)
+    return out
+
+
+# Services ----------------------------------------------------------------------------------------------
+
+
+def phone_dict(phone: Phone) -> Json:
+    out: Json = {"id": str(phone.pk)}
+    _put(out, "contact_id", phone.contact_id)
+    _put(out, "service_id", phone.service_id)
+    _put(out, "location_id", phone.location_id)
+    out["number"] = phone.number
+    _put(out, "extension", phone.extension)
+    _put(out, "type", phone.type)
+    _put(out, "description", phone.description)
+    out["languages"] = [_language_dict(lang) for lang in phone.languages.all()]
+    return out
+
+
+def _language_dict(language: Language) -> Json:
+    out: Json = {"id": str(language.pk)}
+    _put(out, "service_id", language.service_id)
+    _put(out, "phone_id", language.phone_id)
+    _put(out, "name", language.name)
+    _put(out, "code", language.code)
+    _put(out, "note", language.note)
+    return out
+
+
+def _contact_dict(contact: Contact) -> Json:
+    out: Json = {"id": str(contact.pk)}
+    _put(out, "service_id", contact.service_id)
+    _put(out, "organization_id", contact.organization_id)
+    for field in ("name", "title", "department", "email"):
+        _put(out, field, getattr(contact, field))
+    out["phones"] = [phone_dict(p) for p in contact.phones.all()]
+    return out
+
+
+SCHEDULE_FIELDS = (
+    "valid_from",
+    "valid_to",
+    "dtstart",
+    "timezone",
+    "until",
+    "count",
+    "wkst",
+    "freq",
+    "interval",
+    "byday",
+    "byweekno",
+    "bymonthday",
+    "byyearday",
+    "description",
+    "opens_at",
+    "closes_at",
+    "schedule_link",
+    "attending_type",
+    "notes",
+)
+
+
+def _schedule_dict(schedule: Schedule) -> Json:
+    out: Json = {"id": str(schedule.pk)}
+    _put(out, "service_id", schedule.service_id)
+    _put(out, "service_at_location_id", schedule.service_at_location_id)
+    for field in SCHEDULE_FIELDS:
+        _put(out, field, getattr(schedule, field))
+    return out
+
+
+def _cost_option_dict(cost: CostOption) -> Json:
+    out: Json = {"id": str(cost.pk), "service_id": str(cost.service_id)}
+    for field in ("valid_from", "valid_to", "option", "amount", "currency", "amount_description"):
+        _put(out, field, getattr(cost, field))
+    return out
+
+
+def _service_area_dict(area: ServiceArea) -> Json:
+    out: Json = {"id": str(area.pk), "service_id": str(area.service_id)}
+    for field in ("name", "extent", "extent_type", "uri"):
+        _put(out, field, getattr(area, field))
+    # The UK profile's free-text description of the area.
+    _put(out, "service_area", area.description)
+    return out
+
+
+def _funding_dict(funding: Funding) -> Json:
+    out: Json = {"id": str(funding.pk)}
+    _put(out, "service_id", funding.service_id)
+    _put(out, "organization_id", funding.organization_id)
+    _put(out, "source", funding.source)
+    return out
+
+
+SERVICE_FIELDS = (
+    "description",
+    "url",
+    "email",
+    "status",
+    "fees",
+    "accreditations",
+    "eligibility_description",
+    "minimum_age",
+    "maximum_age",
+    "assured_date",
+    "assurer_email",
+    "alert",
+    "last_modified",
+)
+
+
+def service_dict(
+    service: Service,
+    *,
+    full: bool,
+    attributes: AttributeMap | None = None,
+    with_organization: bool = True,
+    with_locations: bool = True,
+) -> Json:
+    """One service: one-to-one fields and its organisation; with ``full``, everything nested."""
+    out: Json = {"id": str(service.pk), "organization_id": str(service.organization_id), "name": service.name}
+    for field in SERVICE_FIELDS:
+        value = service.fees_description if field == "fees" else getattr(service, field)
+        _put(out, field, value)
+    if with_organization:
+        out["organization"] = organization_dict(service.organization, full=full, attributes=attributes)
+    if not full:
+        return out
+    out["schedules"] = [_schedule_dict(s) for s in service.schedules.all()]
+    out["service_areas"] = [_service_area_dict(a) for a in service.service_areas.all()]
+    if with_locations:
+        out["service_at_locations"] = [
+            service_at_location_dict(sal, full=True, attributes=attributes, with_service=False)
+            for sal in service.service_at_locations.all()
+        ]
+    out["languages"] = [_language_dict(lang) for lang in service.languages.all()]
+    out["funding"] = [_funding_dict(f) for f in service.funding.all()]
+    out["cost_options"] = [_cost_option_dict(c) for c in service.cost_options.all()]
+    out["contacts"] = [_contact_dict(c) for c in service.contacts.all()]
+    out["phones"] = [phone_dict(p) for p in service.phones.all()]
+    out["attributes"] = _attributes(attributes, service.pk)
+    return out
+
+
+def service_at_location_dict(
+    sal: ServiceAtLocation, *, full: bool, attributes: AttributeMap | None = None, with_service: bool = True
+) -> Json:
+    out: Json = {"id": str(sal.pk), "service_id": str(sal.service_id), "location_id": str(sal.location_id)}
+    _put(out, "description", sal.description)
+    out["location"] = location_dict(sal.location, full=full, attributes=attributes)
+    if full:
+        out["schedules"] = [_schedule_dict(s) for s in sal.schedules.all()]
+    if with_service:
+        out["service"] = service_dict(sal.service, full=full, attributes=attributes, with_locations=False)
+    return out
+
+
+def serialize_services(services: list[Service], *, full: bool) -> list[Json]:
+    """A page of services, fetched with ``services_queryset(full=...)``; one more query for attributes."""
+    attributes = attributes_for(linked_ids(services, full=True)) if full else None
+    return [service_dict(s, full=full, attributes=attributes) for s in services]
+
+
+def serialize_service_at_locations(sals: list[ServiceAtLocation], *, full: bool) -> list[Json]:
+    attributes = None
+    if full:
+        ids: set[uuid.UUID] = set()
+        for sal in sals:
+            ids.add(sal.location_id)
+            ids.update(linked_ids([sal.service], full=False))
+        attributes = attributes_for(ids)
+    return [service_at_location_dict(sal, full=full, attributes=attributes) for sal in sals]

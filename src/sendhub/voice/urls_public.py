@@ -1,0 +1,14 @@
+"""Public "Have your say" pages, mounted at /areas/<area_slug>/have-your-say/ (namespace "voice-public")."""
+
+from django.urls import path
+
+from sendhub.voice import views_public
+
+app_name = "voice-public"
+urlpatterns = [
+    path("", views_public.HaveYourSayView.as_view(), name="index"),
+    path("feedback/", views_public.FeedbackView.as_view(), name="feedback"),
+    path("feedback/sent/", views_public.FeedbackSentView.as_view(), name="feedback-sent"),
+    path("surveys/<slug:survey_slug>/", views_public.SurveyRespondView.as_view(), name="survey"),
+    path("surveys/<slug:survey_slug>/sent/", views_public.SurveySentView.as_view(), name="survey-sent"),
+]
