@@ -75,7 +75,7 @@ def line_chart(
             if label not in labels:
                 labels.append(label)
     values = [v for s in series for _, v in s.points if v is not None]
-    left, right, top, bottom = 56, 16, 16, 40
+    left, right, top, bottom = 56, 36, 16, 40  # room for the last x label
     legend_height = 22 * ((len(series) + 1) // 2) if len(series) > 1 else 0
     total_height = height + legend_height
     if not labels or not values:
