@@ -6,7 +6,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/sendhub
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 export SENDHUB_DEMO_BANNER ?= 1
 
-.PHONY: demo test test-sqlite test-postgres test-browser install install-test assets system-deps lint bench migrate clean
+.PHONY: demo test test-sqlite test-postgres install install-test assets node-deps system-deps lint bench migrate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,16 +18,19 @@ install: $(BIN)/python
 install-test: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 
+# Node.js and npm build the front-end assets (GOV.UK Frontend from the npm registry).
+node-deps:
+	@command -v npm >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm; }
+
 node_modules/.package-lock.json: package.json
 	npm install --no-audit --no-fund --loglevel=error
 	touch $@
 
-assets: node_modules/.package-lock.json
+assets: node-deps node_modules/.package-lock.json
 	npm run --silent build
 
 # Debian's Chromium drives the browser tests (Playwright must not download a browser of its own).
-system-deps:
-	@command -v npm >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q nodejs npm; }
+system-deps: node-deps
 	@[ -x /usr/bin/chromium ] || { $(SUDO) apt-get update -q && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
 migrate: install assets
