@@ -397,7 +397,6 @@ def test_query_count_is_bounded(many, kwargs, most):
 
 def test_reindex_fills_search_text(listings):
     Service.objects.update(search_text="")
-    SearchWord.objects.all().delete()
     assert search_services(text="autism").total == 0
     assert reindex() == 6
     assert search_services(text="autism").total == 2

@@ -454,24 +454,3 @@ class Place(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class SearchWord(models.Model):
-    """One normalised word of a service's listing: the inverted index behind keyword search.
-
-    ``search.index_service`` / ``search.reindex`` replace a service's rows whenever they refill its
-    ``search_text``; a word found in the name has ``in_name`` set (it scores more)."""
-
-    word = models.CharField(max_length=100)
-    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="search_words", db_index=False)
-    in_name = models.BooleanField(default=False)
-
-    class Meta:
-        indexes = [
-            # Finding the services with a word (or a word prefix, as a range), and probing one service's words.
-            models.Index(fields=["word", "service"], name="directory_searchword_word"),
-            models.Index(fields=["service", "word"], name="directory_searchword_service"),
-        ]
-
-    def __str__(self) -> str:
-        return self.word

@@ -8,10 +8,8 @@ Design
 - A query is normalised the same way. Each query word becomes a *concept*: its canonical word plus close
   spellings from the indexed vocabulary (edit distance 1 for words of 5+ letters, 2 for 8+), so "austism",
   "autisim" and "dislexia" find autism and dyslexia, and "ASD", "ASC", "autistic" all read as autism.
-- ``SearchWord`` is the inverted index of ``search_text``: one row per (word, service), ``in_name`` set for the
-  name's words, replaced with ``search_text``. Matching and ranking look words up there (no full-text extension):
-  a short word (under 5 letters) must match a whole word, a longer one the start of a word (an index range, so
-  "autism" finds "autismfriendly"); a concept in the name scores 3, elsewhere 1, and every concept matched scores more than all the name/body weights together, so
+- Matching and ranking are SQL ``LIKE`` on word boundaries (no full-text extension): a concept in the name
+  scores 3, elsewhere 1, and every concept matched scores more than all the name/body weights together, so
   listings matching all words rank above those matching some. Filters (type, need, age, free, day) are
   indexed subqueries on Attribute / Schedule / CostOption. Distance uses an indexed latitude/longitude
   bounding box, then exact haversine in Python for the few rows inside it; sorting by distance without a
@@ -32,21 +30,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models import BooleanField, Case, Exists, IntegerField, OuterRef, Q, Value, When
+from django.db.models import BooleanField, Case, Exists, F, IntegerField, OuterRef, Q, Value, When
+from django.db.models.lookups import Lookup
 from django.utils import timezone
 
 from sendhub.directory import schedules as schedule_rules
 from sendhub.directory.geo import ResolvedPlace, bounding_box, haversine_km
-from sendhub.directory.models import (
-    Attribute,
-    CostOption,
-    Schedule,
-    SearchWord,
-    Service,
-    ServiceAtLocation,
-    TaxonomyTerm,
-)
+from sendhub.directory.models import Attribute, CostOption, Schedule, Service, ServiceAtLocation, TaxonomyTerm
 from sendhub.directory.taxonomies import AGE_GROUP, AGE_RANGES, NEED, SERVICE_TYPE, term_id
 
 MAX_PER_PAGE = 100
@@ -157,22 +147,6 @@ def build_search_text(name: str, *texts: str) -> str:
     return f" {' '.join(name_words)} | {' '.join(other)} "
 
 
-MAX_WORD = 100  # SearchWord.word's length
-
-
-def index_words(search_text: str) -> dict[str, bool]:
-    """{word: in the name} for a ``search_text``."""
-    name, _, rest = search_text.partition("|")
-    found = dict.fromkeys((w[:MAX_WORD] for w in name.split()), True)
-    for w in rest.split():
-        found.setdefault(w[:MAX_WORD], False)
-    return found
-
-
-def _word_rows(service_id, search_text: str) -> list[SearchWord]:
-    return [SearchWord(service_id=service_id, word=w, in_name=n) for w, n in index_words(search_text).items()]
-
-
 def index_service(service: Service, save: bool = True) -> str:
     """Fill ``service.search_text`` from its name, description, eligibility and linked terms. Saves with an
     ``update`` (no history row, no last_modified change). Call it after a service or its attributes change."""
@@ -186,15 +160,12 @@ def index_service(service: Service, save: bool = True) -> str:
         service.name, service.description, service.eligibility_description, term_text
     )
     if save and service.pk:
-        with transaction.atomic():
-            Service.objects.filter(pk=service.pk).update(search_text=service.search_text)
-            SearchWord.objects.filter(service_id=service.pk).delete()
-            SearchWord.objects.bulk_create(_word_rows(service.pk, service.search_text))
+        Service.objects.filter(pk=service.pk).update(search_text=service.search_text)
     return service.search_text
 
 
 def reindex(area=None, batch: int = 2000) -> int:
-    """Refill ``search_text`` and the word index for every service (of one area). Returns how many were indexed."""
+    """Refill ``search_text`` for every service (of one area). Returns how many were indexed."""
     services = Service.objects.all() if area is None else Service.objects.filter(area=area)
     term_names = {
         pk: f"{name} {code.replace('-', ' ')}"
@@ -213,12 +184,7 @@ def reindex(area=None, batch: int = 2000) -> int:
             service.search_text = build_search_text(
                 service.name, service.description, service.eligibility_description, " ".join(links.get(service.pk, []))
             )
-        with transaction.atomic():
-            Service.objects.bulk_update(chunk, ["search_text"], batch_size=500)
-            SearchWord.objects.filter(service_id__in=[s.pk for s in chunk]).delete()
-            SearchWord.objects.bulk_create(
-                [row for s in chunk for row in _word_rows(s.pk, s.search_text)], batch_size=2000
-            )
+        Service.objects.bulk_update(chunk, ["search_text"], batch_size=500)
         done += len(chunk)
     cache.delete(_VOCAB_KEY)
     return done
@@ -320,44 +286,32 @@ def query_concepts(text: str) -> list[Concept]:
 # SQL pieces -------------------------------------------------------------------------------------------------
 
 
-_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"  # words are [a-z0-9] only
+class _Like(Lookup):
+    """``lhs LIKE 'pattern'`` with a pattern of our own (words are [a-z0-9] only, so nothing to escape)."""
+
+    lookup_name = "sendhub_like"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} LIKE {rhs}", [*lhs_params, *rhs_params]
 
 
-def _after(word: str) -> str | None:
-    """The first string after every word starting with ``word`` (same order in C and linguistic collations), or
-    None if there is none ("zz")."""
-    while word:
-        last = _ALPHABET.find(word[-1])
-        if 0 <= last < len(_ALPHABET) - 1:
-            return word[:-1] + _ALPHABET[last + 1]
-        word = word[:-1]
-    return None
+def _pattern(word: str, in_name: bool) -> str:
+    # Whole words for short ones ("art" must not find "arthritis"); word starts for longer ones.
+    core = f"% {word} %" if len(word) < 5 else f"% {word}%"
+    return core + "|%" if in_name else core
 
 
-def _word_q(concept: Concept) -> Q:
-    """SearchWord rows for a concept: short words whole ("art" must not find "arthritis"), longer ones as word
-    starts (an index range rather than LIKE, which neither database can run on an index here)."""
-    exact = [alt for alt in concept.alternatives if len(alt) < 5]
-    q = Q(word__in=exact) if exact else Q()
+def _concept_q(concept: Concept, column: str, in_name: bool = False) -> Q:
+    q = Q()
     for alt in concept.alternatives:
-        if len(alt) >= 5:
-            alt = alt[:MAX_WORD]
-            upper = _after(alt)
-            q |= Q(word__gte=alt, word__lt=upper) if upper else Q(word__gte=alt)
+        q |= Q(_Like(F(column), Value(_pattern(alt, in_name))))
     return q
 
 
-def _concept_q(concept: Concept, pk: str, in_name: bool = False, correlated: bool = True) -> Q:
-    """The service (its id in column ``pk``) has the concept (in its name)."""
-    rows = SearchWord.objects.filter(_word_q(concept))
-    if in_name:
-        rows = rows.filter(in_name=True)
-    if correlated:  # a probe of the service's own words: cheap when few services are in question
-        return Q(Exists(rows.filter(service_id=OuterRef(pk))))
-    return Q(**{f"{pk}__in": rows.values("service_id")})
-
-
-def _score(concepts: list[Concept], pk: str = "id"):
+def _score(concepts: list[Concept], column: str):
     """3 per concept in the name, 1 elsewhere, plus (3n+1) per concept matched."""
     if not concepts:
         return Value(0, output_field=IntegerField())
@@ -365,8 +319,8 @@ def _score(concepts: list[Concept], pk: str = "id"):
     total = None
     for concept in concepts:
         part = Case(
-            When(_concept_q(concept, pk, in_name=True), then=Value(3 + all_bonus)),
-            When(_concept_q(concept, pk), then=Value(1 + all_bonus)),
+            When(_concept_q(concept, column, in_name=True), then=Value(3 + all_bonus)),
+            When(_concept_q(concept, column), then=Value(1 + all_bonus)),
             default=Value(0),
             output_field=IntegerField(),
         )
@@ -444,18 +398,10 @@ def _filters(prefix: str, *, area, service_type, need, age, free, day, concepts,
             at_locations, "service_id"
         )
     if concepts:  # at least one word must match
-        rows = SearchWord.objects.filter(_any_word_q(concepts))
-        if correlated or area is not None:  # few services in question: probe each one's words
-            q &= Q(Exists(rows.filter(service_id=OuterRef(pk))))
-        else:  # all areas: start from the words
-            q &= Q(**{f"{pk}__in": rows.values("service_id")})
-    return q
-
-
-def _any_word_q(concepts: list[Concept]) -> Q:
-    q = Q()
-    for concept in concepts:
-        q |= _word_q(concept)
+        any_q = Q()
+        for concept in concepts:
+            any_q |= _concept_q(concept, f"{prefix}search_text")
+        q &= any_q
     return q
 
 
@@ -567,7 +513,7 @@ def search_services(
         total = base.count()
         order = ["-score", "name", "id"] if concepts else ["name", "id"]
         rows = list(
-            base.annotate(score=_score(concepts))
+            base.annotate(score=_score(concepts, "search_text"))
             .order_by(*order)
             .values_list("id", "score")[(page - 1) * per_page : page * per_page]
         )
@@ -632,7 +578,7 @@ def _geo_ranked(point, radius_km, sort, needed, filters, concepts):
             unlocated = (
                 Service.objects.filter(_filters("", **filters))
                 .exclude(pk__in=list(best))
-                .annotate(score=_score(concepts))
+                .annotate(score=_score(concepts, "search_text"))
                 .order_by("-score", "name", "id")
                 .values_list("id", "score")[: needed - len(best)]
             )
@@ -670,14 +616,14 @@ def _scored_in_radius(point, radius, filters, concepts) -> dict:
     if radius is not None and len(distances) <= MAX_ID_LIST:
         scored = (
             Service.objects.filter(_filters("", **filters, correlated=True), pk__in=list(distances))
-            .annotate(score=_score(concepts))
+            .annotate(score=_score(concepts, "search_text"))
             .order_by()
             .values_list("id", "score")
         )
         return {sid: (score or 0, distances[sid]) for sid, score in scored}
     rows = (
         ServiceAtLocation.objects.filter(_filters("service__", **filters) & located)
-        .annotate(score=_score(concepts, "service_id"))
+        .annotate(score=_score(concepts, "service__search_text"))
         .order_by()
         .values_list("service_id", "score", "location__latitude", "location__longitude")
     )
