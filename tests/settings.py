@@ -21,3 +21,5 @@ MEDIA_URL = "/media-not-served/"
 # A file (not in-memory) SQLite test database, so tests with several threads see SQLite's real locking.
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": os.path.join(os.environ["SENDHUB_DATA_DIR"], "test.sqlite3")}  # noqa: F405
+# Tasks run at once, in the request or test that enqueues them (the database worker is tested on its own).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}

@@ -24,6 +24,7 @@ it is not part of that test; its unknown ids are checked by :func:`test_oruk_unk
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -722,6 +723,18 @@ RULES: dict[str, Rule] = {
     "voice:ysd-publish": area_page(MANAGERS, you_said_we_did_pk, methods=("post",)),
 }
 
+# Apps added later keep their rows in their own module (tests/permissions_<app>.py), each with a function
+# ``rules()`` that returns its part of the table; it may use everything above (Rule, area_page, World._once...).
+RULE_MODULES = ("tests.permissions_reports", "tests.permissions_governance", "tests.permissions_progress")
+for _module_name in RULE_MODULES:
+    try:
+        _module = importlib.import_module(_module_name)
+    except ModuleNotFoundError as error:
+        if error.name != _module_name:
+            raise
+        continue
+    RULES.update(_module.rules())
+
 
 # URL discovery -------------------------------------------------------------------------------------------
 
@@ -773,7 +786,10 @@ DISCOVERED = {url.name: url for url in DISCOVERED_LIST}
 
 
 def missing_rule_message(name: str) -> str:
-    return f"URL pattern {name!r} ({DISCOVERED[name].route}) has no permission rule in {THIS_FILE}"
+    return (
+        f"URL pattern {name!r} ({DISCOVERED[name].route}) has no permission rule in {THIS_FILE} "
+        f"(or in one of {', '.join(RULE_MODULES)})"
+    )
 
 
 # Fixtures -----------------------------------------------------------------------------------------------

@@ -53,12 +53,17 @@ INSTALLED_APPS = [
     "axes",
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "sendhub.web",
     "sendhub.accounts",
     "sendhub.improvement",
     "sendhub.outcomes",
     "sendhub.directory",
     "sendhub.voice",
+    "sendhub.reports",
+    "sendhub.governance",
+    "sendhub.progress",
     "sendhub.demo",
 ]
 
@@ -110,6 +115,15 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Wait for a writer instead of failing at once: several requests may write at the same moment.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background tasks (monitoring packs, scheduled drafts) are queued in the database and run by
+# `sendhub worker` (django-tasks-db's db_worker): no message broker to run.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("SENDHUB_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -12,6 +12,11 @@ urlpatterns = [
     path("areas/<slug:area_slug>/surveys/", include("sendhub.voice.urls_surveys")),
     path("areas/<slug:area_slug>/voice/", include("sendhub.voice.urls_staff")),
     path("areas/<slug:area_slug>/you-said-we-did/", include("sendhub.voice.urls_ysd")),
+    path("areas/<slug:area_slug>/reports/", include("sendhub.reports.urls")),
+    path("monitoring/", include("sendhub.reports.urls_monitor")),
+    path("areas/<slug:area_slug>/board/", include("sendhub.governance.urls")),
+    path("areas/<slug:area_slug>/how-we-are-improving/", include("sendhub.progress.urls_public")),
+    path("areas/<slug:area_slug>/public-progress-page/", include("sendhub.progress.urls")),
 ]
 
 handler403 = "sendhub.web.views.permission_denied"
