@@ -658,8 +658,16 @@ class _Builder:
         at = timezone.make_aware(datetime.combine(on, time(self.rng.randint(8, 17), self.rng.randint(0, 59))))
         return min(at, timezone.now() - timedelta(minutes=5))
 
-    def save(self, obj, user=None):
+    def history_moment(self, on: date) -> datetime:
+        """9am on a day (never later than now), without drawing from the random stream the content uses."""
+        at = timezone.make_aware(datetime.combine(on, time(9, 0)))
+        return min(at, timezone.now() - timedelta(minutes=5))
+
+    def save(self, obj, user=None, on: date | None = None):
+        """Save with its history dated ``on`` (the day it happened), so "as at" reports see the plan as it was."""
         obj._history_user = user or self.users.get("admin")
+        if on is not None:
+            obj._history_date = self.history_moment(on)
         obj.save()
         return obj
 
@@ -719,7 +727,8 @@ class _Builder:
         admin = self.users["admin"]
         inspections = {}
         for key, spec in (("2017", INSPECTION_2017), ("2020", INSPECTION_2020), ("2024", INSPECTION_2024)):
-            inspections[key] = self.save(Inspection(area=self.area, report_url=REPORT_URL, **spec))
+            inspections[key] = self.save(Inspection(area=self.area, report_url=REPORT_URL, **spec),
+                                         on=spec.get("published_date") or spec["end_date"])
         for ref, (title, text, theme, orgs) in FINDINGS_2017.items():
             self.add_finding(inspections["2017"], ref, Finding.Kind.SIGNIFICANT_WEAKNESS, title, text, theme, orgs)
         for ref, (kind, title, text, theme, orgs) in FINDINGS_2024.items():
@@ -728,17 +737,19 @@ class _Builder:
         for ref, (outcome, view) in REVISIT_2020.items():
             services.judgement_record(finding=self.findings[ref], inspection=revisit, outcome=outcome,
                                       judged_on=revisit.end_date, text=f"Summary of the revisit letter: {view}",
-                                      recorded_by=admin)
+                                      recorded_by=admin, recorded_at=self.history_moment(revisit.published_date))
         later = inspections["2024"]
         for ref, new_ref in SUPERSEDED_BY_2024.items():
             text = (f"Superseded by the December 2024 inspection: the concern continues as {new_ref}, "
                     f"{self.findings[new_ref].title.lower()}.")
             services.judgement_record(finding=self.findings[ref], inspection=later, outcome="superseded",
-                                      judged_on=later.end_date, text=text, recorded_by=admin)
+                                      judged_on=later.end_date, text=text, recorded_by=admin,
+                                      recorded_at=self.history_moment(later.published_date))
 
     def add_finding(self, inspection, ref, kind, title, text, theme, org_keys) -> None:
         finding = self.save(Finding(area=self.area, inspection=inspection, kind=kind, reference=ref, title=title,
-                                    text=text, text_is_summary=True, theme=theme))
+                                    text=text, text_is_summary=True, theme=theme),
+                            on=inspection.published_date or inspection.end_date)
         finding.responsible_organisations.set([self.orgs[k] for k in org_keys])
         self.findings[ref] = finding
 
@@ -799,6 +810,8 @@ class _Builder:
         action = Action(area=self.area, reference=ref, title=title, owner=owner_org, lead=lead_user,
                         start_date=start, due_date=due, success_criteria=criteria,
                         description=f"{context} {DEMO_NOTE}")
+        # The plan was written before work started: date its history then (never in the future).
+        action._history_date = self.history_moment(start - timedelta(days=14))
         return services.action_create(action=action, findings=[self.findings[f] for f in findings],
                                       created_by=admin)
 
@@ -821,7 +834,7 @@ class _Builder:
                 if self.rng.random() >= missed:
                     completed = min(due + timedelta(days=self.rng.randint(-7, 14)), self.day(-1))
             self.save(Milestone(action=action, title=MILESTONE_STEPS[step], due_date=due, completed_on=completed),
-                      action.lead)
+                      action.lead, on=min(action.start_date, self.today))
 
     def final_rag(self, profile: str) -> str:
         roll = self.rng.random()
@@ -947,4 +960,4 @@ class _Builder:
             after = self.rng.choice(updates).created_at + timedelta(days=self.rng.randint(1, 6))
             comment = Comment(action=action, author=forum, text=FORUM_COMMENTS[i % len(FORUM_COMMENTS)],
                               created_at=min(after, timezone.now() - timedelta(hours=2)))
-            self.save(comment, forum)
+            self.save(comment, forum, on=comment.created_at.date())

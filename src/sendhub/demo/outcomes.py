@@ -9,15 +9,23 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import timezone
 
 from sendhub.accounts.models import LocalArea, Organisation, User
 from sendhub.improvement.models import Action, Finding
 from sendhub.outcomes import dfe, services
-from sendhub.outcomes.models import DfeRelease, ManualMeasure, ManualMeasureValue, StatisticalNeighbour, SuccessMeasure
+from sendhub.outcomes.models import (
+    DfeRelease,
+    ManualMeasure,
+    ManualMeasureValue,
+    Sen2Return,
+    StatisticalNeighbour,
+    SuccessMeasure,
+)
 from sendhub.outcomes.sen2.generate import generate_sen2
 
 SHARED_DATA = settings.PROJECT_DIR.parent / "shared" / "data"
@@ -53,6 +61,11 @@ def load(area: LocalArea, *, today: date, persons: int, dfe_release: Path | None
                 problems = "; ".join(f"{e['path']}: {e['rule']}" for e in result.errors[:5])
                 raise RuntimeError(f"The generated SEN2 {year} return did not import: {problems}")
             summary.returns.append(f"SEN2 {year} ({result.sen2_return.person_count:,} generated people)")
+            # Councils send the return in February: date the import then, so "as at" reports see each return
+            # only from when it would have existed.
+            sent = timezone.make_aware(datetime.combine(result.sen2_return.reference_date + timedelta(days=28),
+                                                        time(9, 0)))
+            Sen2Return.objects.filter(pk=result.sen2_return.pk).update(imported_at=min(sent, timezone.now()))
     if dfe_release is not None:
         summary.dfe = _load_dfe(dfe_release, summary)
     _partners_measures_and_targets(area, today=today, admin=admin)
@@ -69,6 +82,10 @@ def _load_dfe(path: Path, summary: OutcomesSummary) -> str:
         release = dfe.import_release(path)
     except dfe.DfeAlreadyImported:
         release = dfe.current_release()
+    if isinstance(release, DfeRelease) and release.latest_year:
+        # DfE publishes year Y's figures in June of Y+1.
+        published = timezone.make_aware(datetime(release.latest_year + 1, 7, 1, 9, 0))
+        DfeRelease.objects.filter(pk=release.pk).update(imported_at=min(published, timezone.now()))
     if NEIGHBOURS.exists() and not StatisticalNeighbour.objects.exists():
         dfe.import_neighbours(NEIGHBOURS)
     return str(release) if isinstance(release, DfeRelease) else ""
@@ -76,7 +93,9 @@ def _load_dfe(path: Path, summary: OutcomesSummary) -> str:
 
 def _partners_measures_and_targets(area: LocalArea, *, today: date, admin: User) -> None:
     icb = Organisation.objects.get(area=area, kind=Organisation.Kind.HEALTH, name__icontains="ICB")
-    wait = ManualMeasure.objects.create(
+    wait = _created(
+        ManualMeasure,
+        _on=_month_end(today, 19),
         area=area,
         key="autism-assessment-wait",
         name="Median weeks waited for an autism assessment (under 18s)",
@@ -90,7 +109,9 @@ def _partners_measures_and_targets(area: LocalArea, *, today: date, admin: User)
     for months_ago in range(18, 0, -1):
         month_end = _month_end(today, months_ago)
         value = max(40.0, value - (2.5 if months_ago < 12 else -0.8))
-        ManualMeasureValue.objects.create(
+        _created(
+            ManualMeasureValue,
+            _on=month_end + timedelta(days=7),
             measure=wait, period_end=month_end, value=round(value, 1), recorded_by=admin, note="Demonstration data"
         )
     baseline = date(today.year - 1, 1, 1)
@@ -98,7 +119,9 @@ def _partners_measures_and_targets(area: LocalArea, *, today: date, admin: User)
     pa2 = Finding.objects.filter(area=area, reference="PA2").first()
     pa3 = Finding.objects.filter(area=area, reference="PA3").first()
     if pa2:
-        SuccessMeasure.objects.create(
+        _created(
+            SuccessMeasure,
+            _on=baseline,
             area=area,
             finding=pa2,
             measure="PC_plans_issued_20_weeks_ex",
@@ -108,7 +131,9 @@ def _partners_measures_and_targets(area: LocalArea, *, today: date, admin: User)
             target_value=60.0,
             target_date=target,
         )
-        SuccessMeasure.objects.create(
+        _created(
+            SuccessMeasure,
+            _on=baseline,
             area=area,
             finding=pa2,
             measure="request_outcome_six_weeks_pc",
@@ -120,7 +145,9 @@ def _partners_measures_and_targets(area: LocalArea, *, today: date, admin: User)
         )
         action = Action.objects.filter(area=area, findings=pa2).order_by("reference").first()
         if action:
-            SuccessMeasure.objects.create(
+            _created(
+            SuccessMeasure,
+            _on=baseline,
                 area=area,
                 action=action,
                 measure="PC_plans_issued_20_weeks_ex",
@@ -131,7 +158,9 @@ def _partners_measures_and_targets(area: LocalArea, *, today: date, admin: User)
                 target_date=target,
             )
     if pa3:
-        SuccessMeasure.objects.create(
+        _created(
+            SuccessMeasure,
+            _on=baseline,
             area=area,
             finding=pa3,
             manual_measure=wait,
@@ -141,6 +170,14 @@ def _partners_measures_and_targets(area: LocalArea, *, today: date, admin: User)
             target_value=52.0,
             target_date=target,
         )
+
+
+def _created(model, *, _on: date, **fields):
+    """Create with the history dated ``_on`` (as it would have been recorded), so "as at" reports see it then."""
+    obj = model(**fields)
+    obj._history_date = min(timezone.make_aware(datetime.combine(_on, time(9, 0))), timezone.now())
+    obj.save()
+    return obj
 
 
 def _month_end(today: date, months_ago: int) -> date:

@@ -309,6 +309,8 @@ def _surveys(area: LocalArea, *, today: date, rng: random.Random, admin: User | 
                     welcome_text=spec.get("welcome_text", ""), privacy_text=spec.get("privacy_text", ""),
                     created_by=admin)
     survey._history_user = admin
+    # Histories are dated when things happened, so "as at" monitoring packs see the survey as it was then.
+    survey._history_date = _history_moment(today - timedelta(days=400))
     survey.save()
     questions = []
     for position, q in enumerate(spec["questions"], start=1):
@@ -316,6 +318,7 @@ def _surveys(area: LocalArea, *, today: date, rng: random.Random, admin: User | 
                             choices=q.get("choices", []), required=q.get("required", True),
                             is_trust_question=bool(q.get("trust")))
         question._history_user = admin
+        question._history_date = survey._history_date
         question.save()
         questions.append(question)
     first_close = today - timedelta(days=330)
@@ -330,6 +333,7 @@ def _surveys(area: LocalArea, *, today: date, rng: random.Random, admin: User | 
         wave = Wave(survey=survey, name=name, status=Survey.Status.CLOSED, opens_at=opens,
                     closes_at=timezone.make_aware(datetime.combine(closes_on, time(17))))
         wave._history_user = admin
+        wave._history_date = _history_moment(closes_on + timedelta(days=1))
         wave.save()
         created = Response.objects.bulk_create(
             Response(wave=wave, district=rng.choice(DISTRICTS),
@@ -354,6 +358,10 @@ def _surveys(area: LocalArea, *, today: date, rng: random.Random, admin: User | 
         Response.objects.bulk_update(created, ["submitted_at"], batch_size=500)
         trust.append((name, round(100 * (sum(trust_values) / len(trust_values) - 1) / 4, 1)))
     return trust
+
+
+def _history_moment(on: date) -> datetime:
+    return min(timezone.make_aware(datetime.combine(on, time(9))), timezone.now() - timedelta(minutes=5))
 
 
 def _answer(question: Question, likert: list[int], rng: random.Random):
@@ -452,6 +460,7 @@ def _coproduction(area: LocalArea, *, today: date, admin: User | None) -> int:
         activity = CoproductionActivity(area=area, title=title, kind=kind, held_on=today - timedelta(days=days_ago),
                                         summary=summary, attendees_count=attendees)
         activity._history_user = admin
+        activity._history_date = _history_moment(activity.held_on)
         activity.save()
         activity.organisations.set([orgs[k] for k in org_keys if k in orgs])
         activity.actions.set([actions[r] for r in refs if r in actions])
@@ -465,6 +474,7 @@ def _you_said_we_did(area: LocalArea, *, today: date, admin: User | None) -> int
                              is_published=days_ago is not None,
                              published_on=today - timedelta(days=days_ago) if days_ago is not None else None)
         entry._history_user = admin
+        entry._history_date = _history_moment(entry.published_on or today - timedelta(days=10))
         entry.save()
         entry.actions.set([actions[r] for r in refs if r in actions])
     return len(YOU_SAID_WE_DID)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -135,15 +135,28 @@ def action_update_record(
 
 
 def judgement_record(
-    *, finding: Finding, inspection: Inspection, outcome: str, judged_on: date, text: str, recorded_by=None
+    *,
+    finding: Finding,
+    inspection: Inspection,
+    outcome: str,
+    judged_on: date,
+    text: str,
+    recorded_by=None,
+    recorded_at: datetime | None = None,
 ) -> Judgement:
-    """Record a later inspection's judgement of a finding; the finding's status follows its latest judgement."""
+    """Record a later inspection's judgement of a finding; the finding's status follows its latest judgement.
+
+    ``recorded_at`` back-dates the history (imports, the demo) so "as at" reports see when it was known.
+    """
     with transaction.atomic():
-        judgement, _ = Judgement.objects.update_or_create(
-            finding=finding,
-            inspection=inspection,
-            defaults={"outcome": outcome, "judged_on": judged_on, "text": text},
+        judgement = Judgement.objects.filter(finding=finding, inspection=inspection).first() or Judgement(
+            finding=finding, inspection=inspection
         )
+        judgement.outcome, judgement.judged_on, judgement.text = outcome, judged_on, text
+        judgement._history_user = recorded_by
+        if recorded_at is not None:
+            judgement._history_date = finding._history_date = recorded_at
+        judgement.save()
         latest = finding.judgements.order_by("-judged_on", "-pk").first()
         finding.status = latest.outcome if latest else Finding.Status.OPEN
         finding._history_user = recorded_by

@@ -138,8 +138,20 @@ class MonitoringReport(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs):
+        if self.pk and not getattr(self, "_issuing", False):
+            stored = type(self).objects.filter(pk=self.pk).values_list("status", flat=True).first()
+            if stored == self.Status.ISSUED:
+                raise ReportIsIssued(f"{self.title} was issued and cannot be changed.")
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("reports:report-detail", args=[self.area.slug, self.pk])
+
+    def delete(self, *args, **kwargs):
+        if type(self).objects.filter(pk=self.pk, status=self.Status.ISSUED).exists():
+            raise ReportIsIssued(f"{self.title} was issued and cannot be deleted.")
+        return super().delete(*args, **kwargs)
 
     @property
     def is_issued(self) -> bool:
@@ -148,18 +160,6 @@ class MonitoringReport(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in {self.Status.DRAFT, self.Status.IN_REVIEW}
-
-    def save(self, *args, **kwargs):
-        if self.pk and not getattr(self, "_issuing", False):
-            stored = type(self).objects.filter(pk=self.pk).values_list("status", flat=True).first()
-            if stored == self.Status.ISSUED:
-                raise ReportIsIssued(f"{self.title} was issued and cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        if type(self).objects.filter(pk=self.pk, status=self.Status.ISSUED).exists():
-            raise ReportIsIssued(f"{self.title} was issued and cannot be deleted.")
-        return super().delete(*args, **kwargs)
 
 
 class ReportSchedule(models.Model):
