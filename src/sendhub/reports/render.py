@@ -216,7 +216,8 @@ def render_xlsx(report, content: dict[str, Any]) -> bytes:
     outcome_rows = [[r["measure"], r["title"], p["period"], p["value"], p.get("england"), p.get("region"),
                      p.get("neighbours_median")] for r in content["outcomes"]["measures"] for p in r["series"]]
     _sheet(workbook, "Outcomes", ["Measure (DfE column)", "Title", "Year", content["area"]["name"], "England",
-                                  "Region", "Statistical neighbours (median)"], outcome_rows, [32, 50, 8, 12, 12, 12, 14])
+                                  "Region", "Statistical neighbours (median)"],
+           outcome_rows, [32, 50, 8, 12, 12, 12, 14])
     deadlines = content["outcomes"]["deadlines"]
     _sheet(workbook, "Deadlines", ["Counted on", "Figure", "Cases"],
            ([[_d(deadlines["counted_on"]), "Overdue", deadlines["overdue"]]]

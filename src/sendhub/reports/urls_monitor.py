@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from sendhub.reports import views_monitor
 
 app_name = "monitoring"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views_monitor.MonitoringOverviewView.as_view(), name="overview"),
+]

@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.generic import TemplateView
 
-from sendhub.accounts.models import LocalArea
+from sendhub.accounts.models import LocalArea, Role
 
 
 class HomeView(TemplateView):
@@ -29,6 +29,7 @@ class HomeView(TemplateView):
         context = super().get_context_data(**kwargs)
         if self.request.user.is_authenticated:
             context["areas"] = self.areas_for(self.request.user)
+            context["monitors_areas"] = self.request.user.memberships.filter(role=Role.MONITOR).exists()
         return context
 
 

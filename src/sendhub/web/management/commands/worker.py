@@ -1,0 +1,19 @@
+"""`sendhub worker`: run queued background tasks (monitoring packs, scheduled drafts) from the database queue."""
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Run background tasks queued in the database (django-tasks-db's db_worker); stop with Ctrl+C or SIGTERM."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--batch", action="store_true", help="Run the tasks queued now, then exit")
+        parser.add_argument("--interval", type=float, default=1.0, help="Seconds between polls of the queue")
+
+    def handle(self, *args, **options):
+        from sendhub.reports.tasks import queue_next_run
+
+        queue_next_run()  # make sure the next scheduled draft is queued before waiting for work
+        extra = ["--batch"] if options["batch"] else []
+        call_command("db_worker", "--interval", str(options["interval"]), *extra)
