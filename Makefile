@@ -6,7 +6,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/sendhub
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 export SENDHUB_DEMO_BANNER ?= 1
 
-.PHONY: demo test test-sqlite test-postgres install install-test assets node-deps system-deps lint bench migrate clean
+.PHONY: demo test test-sqlite test-postgres install install-test assets node-deps pdf-deps system-deps lint bench migrate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,14 +29,18 @@ node_modules/.package-lock.json: package.json
 assets: node-deps node_modules/.package-lock.json
 	npm run --silent build
 
+# WeasyPrint (monitoring pack PDFs) needs Pango and a font with the usual metrics.
+pdf-deps:
+	@{ ldconfig -p | grep -q libpangoft2-1.0 && [ -d /usr/share/fonts/truetype/liberation ]; } || { $(SUDO) apt-get update -q && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -q libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation; }
+
 # Debian's Chromium drives the browser tests (Playwright must not download a browser of its own).
-system-deps: node-deps
+system-deps: node-deps pdf-deps
 	@[ -x /usr/bin/chromium ] || { $(SUDO) apt-get update -q && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
 migrate: install assets
 	$(BIN)/sendhub migrate --noinput
 
-demo: install assets
+demo: pdf-deps install assets
 	SENDHUB_DEBUG=1 $(BIN)/sendhub migrate --noinput
 	SENDHUB_DEBUG=1 $(BIN)/sendhub demo load
 	SENDHUB_DEBUG=1 $(BIN)/sendhub runserver 127.0.0.1:8000
@@ -59,6 +63,7 @@ lint:
 bench: install-test assets
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python bench/dashboard.py
+	$(BIN)/python bench/monitoring_pack.py
 
 clean:
 	rm -rf $(VENV) node_modules var src/sendhub/web/static/sendhub/sendhub.css src/sendhub/web/static/sendhub/govuk-frontend.min.js

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from datetime import date
 
+PACK_HTML = '<!DOCTYPE html><html lang="en-GB"><title>Pack</title><h1>Pack</h1></html>'
+
 
 def rules() -> dict:
+    from sendhub.reports.models import MonitoringReport, Risk
     from tests import test_permissions as tp
     from tests.factories import OrganisationFactory
-
-    from sendhub.reports.models import MonitoringReport, Risk
 
     def report(w, area, tag, status=MonitoringReport.Status.DRAFT):
         def build():
@@ -37,7 +38,7 @@ def rules() -> dict:
             issued.pdf.save("pack.pdf", ContentFile(b"%PDF-1.7\n%%EOF\n"), save=False)
             issued.xlsx.save("pack.xlsx", ContentFile(b"PK"), save=False)
             MonitoringReport.objects.filter(pk=issued.pk).update(
-                pdf=issued.pdf.name, xlsx=issued.xlsx.name, html='<!DOCTYPE html><html lang="en-GB"><title>Pack</title><h1>Pack</h1></html>'
+                pdf=issued.pdf.name, xlsx=issued.xlsx.name, html=PACK_HTML
             )
             issued.refresh_from_db()
         return {"pk": issued.pk}

@@ -587,6 +587,17 @@ def delete_demo_area(area: LocalArea) -> None:
         from sendhub.demo import directory as demo_directory
 
         demo_directory.delete(area)
+        # Board, reports and the public page refer to plan objects and organisations (some PROTECT): first.
+        from sendhub.governance.models import Board
+        from sendhub.progress.models import ProgressPage, PublishedFinding, PublishedMeasure
+        from sendhub.reports.models import MonitoringReport, ReportSchedule, Risk
+
+        files += [name for report in MonitoringReport.objects.filter(area=area) for name in (report.pdf.name,
+                  report.xlsx.name) if name]
+        Board.objects.filter(area=area).delete()
+        for model in (PublishedFinding, PublishedMeasure, ProgressPage, ReportSchedule, Risk):
+            model.objects.filter(area=area).delete()
+        MonitoringReport.objects.filter(area=area).delete()  # a queryset delete: issued packs of the demo too
         # Outcomes first: partners' measures are owned (PROTECT) by the area's organisations.
         SuccessMeasure.objects.filter(area=area).delete()
         ManualMeasure.objects.filter(area=area).delete()

@@ -71,8 +71,12 @@ def _iso(day: date | datetime | None) -> str | None:
 
 def state_as_of(model, at: datetime, **filters) -> list:
     """Each object's latest historical record at ``at`` (deleted objects left out), filtered on stable fields."""
-    records = model.history.filter(history_date__lte=at, **filters).latest_of_each()
-    return list(records.exclude(history_type="-"))
+    # Latest per object by (date, history id): two records can share a date (an object and its m2m links saved
+    # together), and the later one - the higher id - is the object's state.
+    latest: dict[int, Any] = {}
+    for record in model.history.filter(history_date__lte=at, **filters).order_by("history_date", "history_id"):
+        latest[record.id] = record
+    return [record for record in latest.values() if record.history_type != "-"]
 
 
 # Plan -------------------------------------------------------------------------------------------------------

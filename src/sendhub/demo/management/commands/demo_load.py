@@ -11,8 +11,11 @@ from django.utils import timezone
 
 from sendhub.accounts.models import User
 from sendhub.demo import directory as demo_directory
+from sendhub.demo import governance as demo_governance
 from sendhub.demo import lancashire
 from sendhub.demo import outcomes as demo_outcomes
+from sendhub.demo import progress as demo_progress
+from sendhub.demo import reports as demo_reports
 from sendhub.demo import voice as demo_voice
 
 
@@ -71,6 +74,9 @@ class Command(BaseCommand):
                 admin=admin,
             )
             voice = demo_voice.load(summary.area, today=timezone.localdate(), admin=admin)
+            board = demo_governance.build(summary.area, timezone.localdate(), admin)
+            progress_page = demo_progress.build(summary.area, timezone.localdate(), admin)
+            reports = demo_reports.build(summary.area, timezone.localdate(), admin)
         except (lancashire.DemoError, RuntimeError) as exc:
             raise CommandError(str(exc)) from exc
         except DatabaseError as exc:
@@ -85,6 +91,9 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Loaded the Lancashire demo in {seconds:.1f}s: {counts}."))
         self.stdout.write(f"  Local Offer: {directory.counts}")
         self.stdout.write(f"  Parent carer voice: {voice.counts}")
+        self.stdout.write(f"  Partnership board: {board}")
+        self.stdout.write(f"  Public progress page: {progress_page}")
+        self.stdout.write(f"  Monitoring reports: {reports}")
         for line in [*outcomes.returns, outcomes.dfe, *outcomes.notes]:
             if line:
                 self.stdout.write(f"  Outcomes: {line}")
