@@ -20,8 +20,8 @@ from django.utils import timezone
 from sendhub.accounts.models import LocalArea, Organisation, Role, User
 from sendhub.demo.lancashire import DEMO_NOTE, ORGANISATIONS, demo_pdf
 from sendhub.governance import services
-from sendhub.governance.forms import next_reference
 from sendhub.governance.models import ActionArising, AgendaItem, Board, Decision, Meeting, Paper, long_date
+from sendhub.governance.selectors import next_reference
 from sendhub.improvement.models import Action, Finding
 from sendhub.reports.models import MonitoringReport
 
@@ -345,6 +345,6 @@ class _Builder:
                                     "application/pdf")
         item = meeting.agenda_items.filter(title="SEND data dashboard").first()
         paper = services.paper_add(meeting=meeting, agenda_item=item, title=title, upload=upload,
-                                   content_type="application/pdf", added_by=self.admin)
+                                   content_type="application/pdf", added_by=self.admin,
+                                   recorded_at=self.moment(meeting.held_on - timedelta(days=7), 9))
         self.stored.append(paper.file.name)
-        Paper.objects.filter(pk=paper.pk).update(added_at=self.moment(meeting.held_on - timedelta(days=7), 9))

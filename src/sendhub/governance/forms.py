@@ -9,6 +9,7 @@ from django.conf import settings
 
 from sendhub.accounts.models import LocalArea, Organisation
 from sendhub.governance.models import ActionArising, AgendaItem, Board, Decision, Meeting, long_date
+from sendhub.governance.selectors import next_reference
 from sendhub.improvement.models import Action, Finding
 from sendhub.improvement.uploads import CheckedFile, FileRejected, check_upload
 from sendhub.outcomes.measures import MEASURES
@@ -305,15 +306,6 @@ class PromoteForm(GovukForm):
         if Action.objects.filter(area=self.area, reference__iexact=reference).exists():
             raise forms.ValidationError(f"Another action already has the reference {reference}")
         return reference
-
-
-def next_reference(area: LocalArea) -> str:
-    """The first free "A<number>" reference after the highest one in use, e.g. A61."""
-    numbers = [
-        int(ref[1:]) for ref in Action.objects.filter(area=area).values_list("reference", flat=True)
-        if ref[:1].upper() == "A" and ref[1:].isdigit()
-    ]
-    return f"A{max(numbers, default=0) + 1:02d}"
 
 
 class MinutesForm(GovukForm):

@@ -76,13 +76,16 @@ class Meeting(models.Model):
     held_on = models.DateField("Date")
     starts_at = models.TimeField("Start time", null=True, blank=True)
     location = models.CharField(
-        "Location or online meeting", max_length=300, blank=True, help_text="A room and address, or 'Online (Teams)'"
+        "Location or online meeting",
+        max_length=300,
+        blank=True,
+        help_text="For example, County Hall, Preston, or Online (Microsoft Teams)",
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
     minutes = models.TextField(blank=True)
     minutes_status = models.CharField(max_length=10, choices=MinutesStatus.choices, default=MinutesStatus.NONE)
-    # RESTRICT, not PROTECT: the approving meeting cannot be deleted on its own, but deleting the whole area
-    # (which cascades to both meetings) still works.
+    # RESTRICT, not PROTECT: the approving meeting cannot be deleted on its own, but deleting the board (which
+    # cascades to both meetings) still works.
     minutes_approved_at_meeting = models.ForeignKey(
         "self",
         on_delete=models.RESTRICT,
@@ -142,7 +145,7 @@ class AgendaItem(models.Model):
     position = models.PositiveSmallIntegerField("Item number", validators=[MinValueValidator(1)])
     title = models.CharField(max_length=300)
     description = models.TextField(blank=True)
-    presenter = models.CharField(max_length=200, blank=True, help_text="Who presents the item, e.g. 'Director of SEND'")
+    presenter = models.CharField(max_length=200, blank=True, help_text="For example, Director of SEND Partnership")
     findings = models.ManyToManyField("improvement.Finding", blank=True, related_name="board_agenda_items")
     actions = models.ManyToManyField("improvement.Action", blank=True, related_name="board_agenda_items")
     measures = models.JSONField(
@@ -215,7 +218,8 @@ class ActionArising(models.Model):
     )
     title = models.CharField(max_length=300)
     description = models.TextField(blank=True)
-    # RESTRICT: an organisation with actions arising cannot be deleted on its own, yet deleting the area works.
+    # RESTRICT: an organisation with actions arising cannot be deleted on its own, yet a cascade that deletes
+    # the actions arising too (the board's) goes through.
     owner = models.ForeignKey(
         Organisation, on_delete=models.RESTRICT, related_name="board_actions_arising", verbose_name="Owner"
     )

@@ -94,3 +94,12 @@ def report_link(report: MonitoringReport) -> Link:
     except NoReverseMatch:
         url = None
     return Link(report.title, url)
+
+
+def next_reference(area: LocalArea) -> str:
+    """The first free "A<number>" reference after the highest one in use, e.g. A61."""
+    numbers = [
+        int(ref[1:]) for ref in Action.objects.filter(area=area).values_list("reference", flat=True)
+        if ref[:1].upper() == "A" and ref[1:].isdigit()
+    ]
+    return f"A{max(numbers, default=0) + 1:02d}"

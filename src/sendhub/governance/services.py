@@ -54,8 +54,11 @@ class OtherAreaRefused(GovernanceError):
 
 
 def _lock(meeting: Meeting) -> Meeting:
-    return Meeting.objects.select_for_update().select_related("board", "minutes_approved_at_meeting__board").get(
-        pk=meeting.pk
+    # of=("self",): PostgreSQL cannot lock the nullable side of the outer join to the approving meeting.
+    return (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("board", "minutes_approved_at_meeting__board")
+        .get(pk=meeting.pk)
     )
 
 
@@ -100,7 +103,7 @@ def meeting_save(*, meeting: Meeting, area: LocalArea, saved_by) -> Meeting:
     """Create or change a meeting's details. A new meeting goes to the area's board, set up on first use."""
     with transaction.atomic():
         if meeting.board_id is None:
-            board = Board.objects.select_for_update().filter(area=area).first()
+            board = Board.objects.select_for_update(of=("self",)).filter(area=area).first()
             if board is None:
                 board = board_save(board=Board(area=area), saved_by=saved_by)
             meeting.board = board
@@ -161,8 +164,12 @@ def paper_add(
     content_type: str,
     added_by,
     agenda_item: AgendaItem | None = None,
+    recorded_at: datetime | None = None,
 ) -> Paper:
-    """Store a board paper. ``content_type`` is what the upload check found in the file's bytes."""
+    """Store a board paper. ``content_type`` is what the upload check found in the file's bytes.
+
+    ``recorded_at`` back-dates the paper and its history (imports, the demo); otherwise it is now.
+    """
     _require_same_meeting(agenda_item, meeting)
     paper = Paper(
         meeting=meeting,
@@ -173,6 +180,8 @@ def paper_add(
         size_bytes=upload.size,
         added_by=added_by,
     )
+    if recorded_at is not None:
+        paper.added_at = paper._history_date = recorded_at
     try:
         with transaction.atomic():
             _require_open(meeting)
@@ -244,7 +253,7 @@ def action_arising_promote(
         raise PromotionRefused(f"The reference must be {max_length} characters or fewer")
     with transaction.atomic():
         locked = (
-            ActionArising.objects.select_for_update()
+            ActionArising.objects.select_for_update(of=("self",))
             .select_related("meeting__area", "meeting__board", "owner", "agenda_item", "plan_action")
             .get(pk=arising.pk)
         )
@@ -330,7 +339,7 @@ def minutes_approve(
         # Lock both rows in id order, so two approvals touching the same pair cannot deadlock.
         rows = {
             m.pk: m
-            for m in Meeting.objects.select_for_update()
+            for m in Meeting.objects.select_for_update(of=("self",))
             .select_related("board", "minutes_approved_at_meeting__board")
             .filter(pk__in=[meeting.pk, at_meeting.pk])
             .order_by("pk")

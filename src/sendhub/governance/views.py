@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views import View
@@ -88,7 +88,7 @@ class OpenRecordMixin:
         return self.closed_response() or super().post(request, *args, **kwargs)  # type: ignore[misc]
 
 
-def refused(view: FormView, form, error: services.GovernanceError):
+def refused(view: FormView, form, error: services.GovernanceError) -> HttpResponse:
     """Show a service's refusal on the form: nothing was saved."""
     form.add_error(None, str(error))
     return view.form_invalid(form)
