@@ -3,11 +3,8 @@ in the plan, and none of it is shown; an action title that names someone is left
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from sendhub.accounts.models import Role
 from sendhub.improvement.models import Action
@@ -69,11 +66,11 @@ def test_an_action_title_that_names_someone_is_left_out_and_the_preview_says_so(
     named = ActionFactory(
         area=area, owner=la_org, title="Sarah Jones to rewrite the EHC plan template", findings=[finding]
     )
-    ProgressUpdateFactory(action=named, created_at=timezone.now() - timedelta(days=2))
+    ProgressUpdateFactory(action=named, created_at=days_ago(2))
     partner = ActionFactory(
         area=area, owner=la_org, title="Co-produce the strategy with the Parent Carer Forum", findings=[finding]
     )
-    ProgressUpdateFactory(action=partner, created_at=timezone.now() - timedelta(days=2))
+    ProgressUpdateFactory(action=partner, created_at=days_ago(2))
 
     public = client_for().get(reverse("progress-public:index", args=[area.slug])).content.decode()
     preview = client_for(admin_user).get(reverse("progress:preview", args=[area.slug])).content.decode()

@@ -9,12 +9,13 @@ import pytest
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
-from sendhub.improvement.models import Finding
+from sendhub.improvement.models import Action, Finding
 from sendhub.outcomes.models import DfeRelease, DfeValue, MeasureValue, Sen2Return
 from sendhub.progress import selectors
 from sendhub.progress.models import ProgressPage, PublishedFinding, PublishedMeasure
 from sendhub.voice.models import YouSaidWeDid
-from tests.factories import FindingFactory
+from tests.factories import ActionFactory, FindingFactory, ProgressUpdateFactory
+from tests.progress.conftest import days_ago
 
 pytestmark = pytest.mark.django_db
 
@@ -56,12 +57,29 @@ def test_finding_in_plain_words_with_status_and_recent_work(area, page, plan, pu
     # A1 is finished, A2 and A3 are not; the cancelled A4 does not count.
     assert "We have finished 1 of the 3 jobs in our plan for this." in html
     assert "Recruit more EHC plan writers" in html and f"finished, {day(20)}" in html
-    assert "Clear the backlog of annual reviews" in html and f"worked on, {day(40)}" in html
+    assert "Clear the backlog of annual reviews" in html and f"updated, {day(40)}" in html
     assert "Train every SENCO" not in html  # last touched 8 months ago
     assert "Buy a new case system" not in html  # cancelled
     # The official wording and the report's text stay on the staff pages.
     assert published_finding.finding.title not in html and published_finding.finding.text not in html
     assert f"Last updated: {day(0)}" in html
+
+
+def test_finished_work_is_kept_when_there_is_more_than_the_page_lists(area, la_org, page, finding, published_finding,
+                                                                       client_for):
+    for n in range(selectors.RECENT_PER_FINDING + 2):
+        action = ActionFactory(area=area, owner=la_org, title=f"Busy action {n}", findings=[finding])
+        ProgressUpdateFactory(action=action, created_at=days_ago(n + 1))
+    done = ActionFactory(
+        area=area, owner=la_org, title="An action finished a while ago", findings=[finding],
+        status=Action.Status.COMPLETE,
+    )
+    ProgressUpdateFactory(action=done, created_at=days_ago(90), status=Action.Status.COMPLETE)
+
+    html = client_for().get(public_url(area)).content.decode()
+
+    assert "An action finished a while ago" in html and f"finished, {day(90)}" in html
+    assert html.count("Busy action") == selectors.RECENT_PER_FINDING - 1
 
 
 def test_written_words_replace_the_list_and_unpublished_findings_are_not_shown(

@@ -133,25 +133,31 @@ def _action_rows(area: LocalArea, finding_ids: list[int], since: datetime) -> _A
     return rows
 
 
+def _most_telling(work: list[RecentWork]) -> list[RecentWork]:
+    """Up to RECENT_PER_FINDING items, newest first: finished work before mere updates when there is too much."""
+    by_date = sorted(work, key=lambda w: (w.on, w.title), reverse=True)
+    chosen = ([w for w in by_date if w.finished] + [w for w in by_date if not w.finished])[:RECENT_PER_FINDING]
+    return sorted(chosen, key=lambda w: (w.on, w.title), reverse=True)
+
+
 def organisation_names(area: LocalArea) -> list[str]:
     """The area's partner organisations' names and short names: public, and never a person's name."""
     names = Organisation.objects.filter(area=area).values_list("name", "short_name")
     return [name for pair in names for name in pair if name]
 
 
-def public_findings(area: LocalArea, today: date, *, published_only: bool = True) -> tuple[list[PublicFinding], int]:
+def public_findings(area: LocalArea, today: date) -> tuple[list[PublicFinding], int]:
     """The published findings in page order, and how many action titles were left out as possibly personal."""
-    items = PublishedFinding.objects.filter(area=area).select_related("finding__inspection")
-    if published_only:
-        items = items.filter(is_published=True)
-    items = list(items)
+    items = list(
+        PublishedFinding.objects.filter(area=area, is_published=True).select_related("finding__inspection")
+    )
     since = timezone.make_aware(datetime.combine(months_before(today, RECENT_MONTHS), time.min))
     rows = _action_rows(area, [item.finding_id for item in items], since)
     findings = []
     for item in items:
         done = len(rows.done.get(item.finding_id, ()))
         total = len(rows.total.get(item.finding_id, ()))
-        recent = sorted(rows.recent.get(item.finding_id, []), key=lambda w: (w.on, w.title), reverse=True)
+        recent = _most_telling(rows.recent.get(item.finding_id, []))
         findings.append(
             PublicFinding(
                 pk=item.pk,
@@ -162,7 +168,7 @@ def public_findings(area: LocalArea, today: date, *, published_only: bool = True
                 done=done,
                 total=total,
                 what_we_have_done=item.what_we_have_done,
-                recent=recent[:RECENT_PER_FINDING],
+                recent=recent,
             )
         )
     return findings, len(rows.withheld)
@@ -229,7 +235,9 @@ def _published_figures(area: LocalArea, definition: Measure) -> tuple[dict[int, 
     return area_values, england
 
 
-def _area_figures(area: LocalArea, definition: Measure, latest: outcome_selectors.LatestValue | None) -> dict:
+def _area_figures(
+    area: LocalArea, definition: Measure, latest: outcome_selectors.LatestValue | None
+) -> dict[int, float]:
     """The area's SEN2 figures by year: whole years only (a return's own year is only its first weeks)."""
     kind = "year" if "year" in definition.period_kinds else "at_date"
     if latest is None:
@@ -242,7 +250,10 @@ def _area_figures(area: LocalArea, definition: Measure, latest: outcome_selector
     return figures
 
 
-def public_measure(area: LocalArea, item: PublishedMeasure, latest: outcome_selectors.LatestValue | None):
+def public_measure(
+    area: LocalArea, item: PublishedMeasure, latest: outcome_selectors.LatestValue | None
+) -> PublicMeasure:
+    """One key number: the latest figure, England's, and up to MEASURE_YEARS years as a table (and a chart)."""
     definition = MEASURES[item.measure]
     published_area, england = _published_figures(area, definition)
     # SEN2 figures are the area's own and the newest; DfE's published figure fills the years before them.
@@ -250,8 +261,11 @@ def public_measure(area: LocalArea, item: PublishedMeasure, latest: outcome_sele
     years = sorted(set(area_values) | set(england))[-MEASURE_YEARS:]
     unit = definition.unit
     rows = [
-        MeasureYear(_year_label(y, definition), format_value(area_values.get(y), unit),
-                    format_value(england.get(y), unit))
+        MeasureYear(
+            label=_year_label(y, definition),
+            area=format_value(area_values.get(y), unit),
+            england=format_value(england.get(y), unit),
+        )
         for y in years
     ]
     latest_year = max(area_values, default=None)
@@ -310,24 +324,19 @@ class PublicPage:
     withheld_titles: int
 
 
-def _newest(*days: date | None) -> date | None:
-    present = [d for d in days if d is not None]
-    return max(present) if present else None
-
-
 def public_page(area: LocalArea, page: ProgressPage, today: date) -> PublicPage:
     """Everything the public page shows (the staff preview shows the same, published or not)."""
     findings, withheld = public_findings(area, today)
     measures = public_measures(area)
     entries = coproduction.published(area)
-    page_dates = [timezone.localdate(page.updated_at) if page.updated_at else None]
-    changed = [
-        timezone.localdate(moment)
-        for model in (PublishedFinding, PublishedMeasure)
-        for moment in [model.objects.filter(area=area, is_published=True).aggregate(m=Max("updated_at"))["m"]]
-        if moment is not None
-    ]
-    work = [w.on for f in findings for w in f.recent]
+    # "Last updated": the newest change to anything the page shows (its words, its findings' and numbers'
+    # words, the recent work listed, the newest "You said, we did").
+    changes = [page.updated_at]
+    for model in (PublishedFinding, PublishedMeasure):
+        changes.append(model.objects.filter(area=area, is_published=True).aggregate(m=Max("updated_at"))["m"])
+    days = [timezone.localdate(moment) for moment in changes if moment is not None]
+    days += [work.on for finding in findings for work in finding.recent]
+    days += [entry.published_on for entry in entries[:1] if entry.published_on]
     return PublicPage(
         area=area,
         page=page,
@@ -335,7 +344,7 @@ def public_page(area: LocalArea, page: ProgressPage, today: date) -> PublicPage:
         measures=measures,
         you_said_we_did=entries[:YOU_SAID_WE_DID_SHOWN],
         more_you_said_we_did=len(entries) > YOU_SAID_WE_DID_SHOWN,
-        last_updated=_newest(*page_dates, *changed, *work, *(e.published_on for e in entries[:1])),
+        last_updated=max(days, default=None),
         withheld_titles=withheld,
     )
 

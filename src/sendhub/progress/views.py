@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.generic import FormView, TemplateView
 
 from sendhub.accounts.mixins import AreaMixin
@@ -18,7 +19,7 @@ from sendhub.improvement.models import Finding
 from sendhub.progress import selectors, services
 from sendhub.progress.forms import FindingWordsForm, ProgressPageForm, PublishedMeasureForm
 from sendhub.progress.models import ProgressPage, PublishedFinding, PublishedMeasure
-from sendhub.progress.wording import hint_for
+from sendhub.progress.wording import Hint, hint_for
 from sendhub.web import history
 from sendhub.web.views import FormPageMixin
 
@@ -53,9 +54,17 @@ class ProgressMixin(AreaMixin):
     def overview_url(self) -> str:
         return self.area_url("progress:overview")
 
+    @cached_property
+    def partner_names(self) -> list[str]:
+        """The area's organisations, which are public names and never taken for a person's."""
+        return selectors.organisation_names(self.area)
+
+    def hint(self, text: str) -> Hint:
+        return hint_for(text, self.partner_names)
+
     def warn_about(self, label: str, text: str) -> None:
         """After saving: readability hints as a message, so they are seen but never stop the save."""
-        hint = hint_for(text)
+        hint = self.hint(text)
         if not hint.is_easy:
             messages.warning(self.request, f"{label}: {' '.join(hint.messages)} {hint.score}")
 
@@ -70,7 +79,7 @@ class OverviewView(ProgressMixin, TemplateView):
         measures = list(PublishedMeasure.objects.filter(area=self.area))
         context.update(
             page=page,
-            rows=[(row, hint_for(row.published.plain_summary) if row.published else None) for row in rows],
+            rows=[(row, self.hint(row.published.plain_summary) if row.published else None) for row in rows],
             measures=measures,
             public_url=page.get_absolute_url(),
             history=history.merged(
@@ -99,7 +108,7 @@ class WordingFormMixin(FormPageMixin, ProgressMixin):
         for name in self.hinted_fields:
             text = form.data.get(name, "") if form.is_bound else form.initial.get(name, "")
             if text:
-                hints.append((form[name].label, hint_for(text)))
+                hints.append((form[name].label, self.hint(text)))
         context["hints"] = hints
         return context
 
