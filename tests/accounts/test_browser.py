@@ -13,7 +13,10 @@ from .helpers import PASSWORD, make_area, make_member, make_organisation
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Chromium"),
+    pytest.mark.skipif(
+        shutil.which("chromium") is None,
+        reason="Browser tests need Debian's Chromium (`make system-deps`, run by `make test`, installs it)",
+    ),
 ]
 
 
@@ -42,7 +45,7 @@ def live_url(settings, transactional_db):
 
 @pytest.fixture
 def page():
-    sync_api = pytest.importorskip("playwright.sync_api")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Browser tests need Playwright (pip '.[test]')")
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox"])
         yield browser.new_page()

@@ -172,7 +172,7 @@ def rules(draw):
 
 
 def as_rrule(schedule: Schedule):
-    r = pytest.importorskip("dateutil.rrule")
+    from dateutil import rrule as r  # in the test extras: the reference implementation is always there
     kwargs = {"interval": schedule.interval, "dtstart": dt.datetime.combine(schedule.dtstart, dt.time()), "wkst": r.MO}
     days = [getattr(r, code[-2:]) for code in schedule.byday.split(",") if code]
     if schedule.byday:

@@ -41,6 +41,7 @@ from sendhub.outcomes.models import (
 )
 from sendhub.outcomes.targets import expected_value, trajectory_rag
 from sendhub.reports.models import Risk, score_rating
+from sendhub.voice.insights import tag_threshold
 from sendhub.voice.models import Comment, CommentTag, Question, Response, Survey, Theme, Wave, YouSaidWeDid
 from sendhub.voice.surveys import estimate, trust_score
 
@@ -315,8 +316,7 @@ def _success_rows(plan: PlanAsAt, measures: MeasuresAsAt, *, finding_id: int | N
             "title": title,
             "unit": unit,
             "measure": s.measure or (manual[s.manual_measure_id].key if s.manual_measure_id in manual else ""),
-            "for_action": next((plan.actions[s.action_id].reference for _ in [0] if s.action_id in plan.actions),
-                               None),
+            "for_action": plan.actions[s.action_id].reference if s.action_id in plan.actions else None,
             "direction": s.direction,
             "baseline": s.baseline_value,
             "baseline_date": _iso(s.baseline_date),
@@ -336,14 +336,12 @@ def _success_rows(plan: PlanAsAt, measures: MeasuresAsAt, *, finding_id: int | N
 # Parent carer voice ------------------------------------------------------------------------------------------
 
 
-def _tag_counts_as_at(tag: dict[str, Any], at: datetime) -> bool:
+def _tag_counts_as_at(tag: dict[str, Any], at: datetime, threshold: float) -> bool:
     """Whether a theme tag counted at ``at``: reviewed by then -> as reviewed; else as the machine suggested."""
     reviewed_at = tag["confirmed_at"]
     if reviewed_at is not None and reviewed_at <= at:
         return tag["confirmed"] and not tag["rejected"]
-    from sendhub.voice.insights import tag_threshold
-
-    return tag["confidence"] is not None and tag["confidence"] >= tag_threshold()
+    return tag["confidence"] is not None and tag["confidence"] >= threshold
 
 
 def voice_as_at(area: LocalArea, period_start: date, as_at: date) -> dict[str, Any]:
@@ -357,8 +355,9 @@ def voice_as_at(area: LocalArea, period_start: date, as_at: date) -> dict[str, A
     ).values("theme", "confidence", "confirmed", "rejected", "confirmed_at", "comment__received_at")
     current: Counter[str] = Counter()
     previous: Counter[str] = Counter()
+    threshold = tag_threshold()
     for tag in tags:
-        if not _tag_counts_as_at(tag, at):
+        if not _tag_counts_as_at(tag, at, threshold):
             continue
         (current if tag["comment__received_at"] >= start_at else previous)[tag["theme"]] += 1
     comments_in_period = Comment.objects.filter(area=area, received_at__gte=start_at, received_at__lte=at).count()

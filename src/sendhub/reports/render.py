@@ -16,12 +16,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from sendhub.improvement.exports import _safe_text as safe_text
 from sendhub.outcomes.measures import MEASURES
 from sendhub.web.charts import Series, line_chart
 
 logger = logging.getLogger(__name__)
-
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 SOURCES = [
     ("Improvement plan", "Inspections, findings, judgements, actions, milestones, progress updates and evidence "
@@ -136,9 +135,8 @@ def render_pdf(report, content: dict[str, Any]) -> bytes:
 
 
 def _cell(value):
-    if isinstance(value, str):
-        return "'" + value if value.startswith(_FORMULA_PREFIXES) else value
-    return value
+    """Text cells go through the plan export's formula-injection guard; numbers and dates stay typed."""
+    return safe_text(value) if isinstance(value, str) else value
 
 
 def _sheet(workbook: Workbook, title: str, header: list[str], rows: list[list], widths: list[int] | None = None):
