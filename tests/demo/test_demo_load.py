@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from sendhub.accounts.models import LocalArea, Membership, Organisation, Role, User
 from sendhub.demo import lancashire
-from sendhub.governance.models import ActionArising
+from sendhub.governance.models import ActionArising, Paper
 from sendhub.improvement.models import (
     Action,
     Comment,
@@ -167,6 +167,8 @@ def test_reset_rebuilds_the_area_the_same_way(django_capture_on_commit_callbacks
     commentary = list(ProgressUpdate.objects.order_by("action__reference", "created_at")
                       .values_list("commentary", flat=True))
     old_files = list(Evidence.objects.exclude(file="").values_list("file", flat=True))
+    old_files += list(Paper.objects.exclude(file="").values_list("file", flat=True))
+    assert Paper.objects.exclude(file="").exists(), "the demo board has a paper with a file"
     Action.objects.get(reference="A60").delete()
     User.objects.filter(email="viewer@lancashire.demo").update(full_name="Changed")
 
@@ -181,6 +183,7 @@ def test_reset_rebuilds_the_area_the_same_way(django_capture_on_commit_callbacks
     # National bodies are shared by every area and are reused, not duplicated.
     assert Organisation.objects.filter(area__isnull=True, name="Department for Education").count() == 1
     new_files = set(Evidence.objects.exclude(file="").values_list("file", flat=True))
+    new_files |= set(Paper.objects.exclude(file="").values_list("file", flat=True))
     assert all(not default_storage.exists(name) for name in old_files if name not in new_files)
 
 

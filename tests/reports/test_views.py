@@ -167,3 +167,20 @@ def test_monitor_role_sees_the_comparison_link_on_the_home_page(client_for, moni
     page = client_for(monitor_user).get("/").content.decode()
 
     assert reverse("monitoring:overview") in page
+
+
+def test_the_reports_page_links_to_the_public_progress_page(client_for, admin_user, viewer_user, area):
+    from sendhub.progress.models import ProgressPage
+
+    settings_url = reverse("progress:overview", args=[area.slug])
+    public_url = reverse("progress-public:index", args=[area.slug])
+    list_url = reverse("reports:report-list", args=[area.slug])
+
+    unpublished_admin = client_for(admin_user).get(list_url).content.decode()
+    unpublished_viewer = client_for(viewer_user).get(list_url).content.decode()
+    assert settings_url in unpublished_admin and public_url not in unpublished_admin
+    assert settings_url not in unpublished_viewer and public_url not in unpublished_viewer
+
+    ProgressPage.objects.update_or_create(area=area, defaults={"is_published": True})
+    published_viewer = client_for(viewer_user).get(list_url).content.decode()
+    assert public_url in published_viewer and settings_url not in published_viewer

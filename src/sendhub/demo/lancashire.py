@@ -588,13 +588,13 @@ def delete_demo_area(area: LocalArea) -> None:
 
         demo_directory.delete(area)
         # Board, reports and the public page refer to plan objects and organisations (some PROTECT): first.
-        from sendhub.governance.models import Board
+        from sendhub.demo import governance as demo_governance
         from sendhub.progress.models import ProgressPage, PublishedFinding, PublishedMeasure
         from sendhub.reports.models import MonitoringReport, ReportSchedule, Risk
 
         files += [name for report in MonitoringReport.objects.filter(area=area) for name in (report.pdf.name,
                   report.xlsx.name) if name]
-        Board.objects.filter(area=area).delete()
+        demo_governance.delete(area)  # with its papers' files
         for model in (PublishedFinding, PublishedMeasure, ProgressPage, ReportSchedule, Risk):
             model.objects.filter(area=area).delete()
         MonitoringReport.objects.filter(area=area).delete()  # a queryset delete: issued packs of the demo too

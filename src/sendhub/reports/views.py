@@ -20,6 +20,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from sendhub.accounts.mixins import AreaMixin
 from sendhub.accounts.models import Role
 from sendhub.accounts.rules import role_in
+from sendhub.progress.models import ProgressPage
 from sendhub.reports import render, services
 from sendhub.reports.forms import ReportForm, RiskForm, ScheduleForm
 from sendhub.reports.models import MonitoringReport, ReportIsIssued, ReportSchedule, Risk
@@ -62,6 +63,7 @@ class ReportListView(ReportsMixin, ListView):
         context = super().get_context_data(**kwargs)
         context["schedule"] = ReportSchedule.objects.filter(area=self.area).first()
         context["open_risks"] = Risk.objects.filter(area=self.area, status=Risk.Status.OPEN).count()
+        context["progress_page_published"] = ProgressPage.objects.filter(area=self.area, is_published=True).exists()
         return context
 
 

@@ -37,7 +37,11 @@ def _display(model: type[models.Model], field_name: str, value) -> str:
     if model_field is not None and model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, list):  # m2m: list of through-row dicts
-        ids = sorted(str(next(iter(v.values()))) if isinstance(v, dict) else str(v) for v in value)
+        # Each row holds both ends of the link (e.g. {"action": 3, "finding": 7}): take the far end's id.
+        key = model_field.m2m_reverse_field_name() if model_field is not None else None
+        ids = sorted(
+            str(v.get(key, next(iter(v.values())))) if isinstance(v, dict) else str(v) for v in value
+        )
         return ", ".join(_related_labels(model_field, ids)) if model_field is not None else ", ".join(ids)
     if model_field is not None and model_field.is_relation and model_field.many_to_one:
         related = model_field.related_model._default_manager.filter(pk=value).first()
