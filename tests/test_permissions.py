@@ -582,6 +582,7 @@ RULES: dict[str, Rule] = {
     # Public pages and the person's own account.
     "web:home": open_to_all(),
     "web:accessibility": open_to_all(),
+    "web:healthz": open_to_all(),
     "accounts:sign-in": open_to_all(("get", "post")),
     "accounts:sign-out": open_to_all(("post",)),
     "accounts:two-factor": signed_in_only(("get", "post")),
@@ -623,6 +624,7 @@ RULES: dict[str, Rule] = {
     "improvement:comment-create": form_page(COMMENTERS, action_pk),
     # Area administration.
     "area-admin:people": area_page(MEMBERS),
+    "area-admin:audit-log": area_page(MANAGERS),
     "area-admin:invite": form_page(MANAGERS),
     "area-admin:membership-edit": form_page(MANAGERS, membership_pk),
     "area-admin:membership-remove": form_page(MANAGERS, membership_pk),

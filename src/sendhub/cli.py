@@ -29,6 +29,11 @@ def translate(argv: list[str]) -> list[str] | str:
         return argv
     groups = _group_commands()
     group = argv[1]
+    if "-" in group and group not in groups:
+        # `sendhub check-deploy` is `sendhub check deploy` written as one word.
+        head, _, rest = group.partition("-")
+        if head in groups and rest in groups[head]:
+            return [argv[0], groups[head][rest], *argv[2:]]
     if group not in groups:
         return argv
     verbs = groups[group]

@@ -10,7 +10,10 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
+
+from sendhub.config import cache_from_url, file_storage_from_env
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
@@ -55,6 +58,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks",
     "django_tasks_db",
+    "csp",
     "sendhub.web",
     "sendhub.accounts",
     "sendhub.improvement",
@@ -68,7 +72,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "sendhub.web.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -77,6 +83,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "sendhub.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "sendhub.accounts.middleware.IdleSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -96,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "sendhub.web.context_processors.service",
+                "csp.context_processors.nonce",
             ],
             "builtins": ["sendhub.web.templatetags.govuk"],
         },
@@ -118,6 +126,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background tasks (monitoring packs, scheduled drafts) are queued in the database and run by
 # `sendhub worker` (django-tasks-db's db_worker): no message broker to run.
+# /healthz fails when no worker has run its heartbeat (or any queued task) for this long.
+SENDHUB_WORKER_STALE_SECONDS = int(os.environ.get("SENDHUB_WORKER_STALE_SECONDS", "300"))
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("SENDHUB_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
@@ -145,10 +155,40 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SENDHUB_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_SAMESITE = "Lax"
+# Signed-in staff are signed out after this long without a request (the cookie's own age is the hard limit).
+SENDHUB_SESSION_IDLE_SECONDS = int(os.environ.get("SENDHUB_SESSION_IDLE_SECONDS", str(60 * 60)))
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("SENDHUB_BEHIND_PROXY") else None
+# HTTPS only, once the deployment says it is served over HTTPS (the load balancer may do the redirect itself).
+SECURE_SSL_REDIRECT = env_bool("SENDHUB_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer probes over plain HTTP inside the network
+SECURE_HSTS_SECONDS = int(os.environ.get("SENDHUB_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SENDHUB_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = False
+# Preloading is the domain owner's decision, not the app's; an operator who redirects to HTTPS at the load balancer
+# can silence security.W008 here (comma-separated check ids).
+SILENCED_SYSTEM_CHECKS = ["security.W021", *env_list("SENDHUB_SILENCED_CHECKS")]
+
+# Content Security Policy (django-csp): our own files only; the two inline scripts and the print style carry
+# the request's nonce. Nothing is framed, no plugins, forms post only to us.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", NONCE],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "upgrade-insecure-requests": SECURE_SSL_REDIRECT,
+    },
+}
 
 # django-axes: lock an account (per username + address) after repeated failed sign-ins.
 AXES_FAILURE_LIMIT = int(os.environ.get("SENDHUB_LOGIN_FAILURE_LIMIT", "5"))
@@ -189,18 +229,8 @@ EMAIL_USE_TLS = env_bool("SENDHUB_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("SENDHUB_FROM_EMAIL", "SEND Hub <no-reply@sendhub.invalid>")
 SENDHUB_BASE_URL = os.environ.get("SENDHUB_BASE_URL", "http://127.0.0.1:8000")
 
-# A per-process memory cache by default (results derived from imported, unchanging data). Several app servers
-# can share one by setting SENDHUB_CACHE_LOCATION to a directory on shared storage.
-CACHES = {
-    "default": (
-        {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": os.environ["SENDHUB_CACHE_LOCATION"],
-        }
-        if os.environ.get("SENDHUB_CACHE_LOCATION")
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "sendhub"}
-    )
-}
+# Shared by every app server when SENDHUB_CACHE_URL names Redis (or the database); see sendhub.config.
+CACHES = {"default": cache_from_url(os.environ.get("SENDHUB_CACHE_URL"))}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -211,7 +241,7 @@ STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": file_storage_from_env(os.environ),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -222,14 +252,37 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
+# One JSON object per line (SENDHUB_LOG_FORMAT=plain for reading by eye), each with the request's id; every record
+# is scrubbed of email addresses, postcodes and phone numbers before it is written (sendhub.logs).
+LOG_FORMAT = os.environ.get("SENDHUB_LOG_FORMAT", "plain" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured(f"SENDHUB_LOG_FORMAT must be json or plain, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "personal_data": {"()": "sendhub.logs.PersonalDataFilter"},
+        "request_id": {"()": "sendhub.logs.RequestIdFilter"},
+    },
+    "formatters": {
+        "json": {"()": "sendhub.logs.SendHubJsonFormatter"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id", "personal_data"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("SENDHUB_LOG_LEVEL", "INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},
+        # One line per request is enough in development; production keeps them (SENDHUB_REQUEST_LOG_LEVEL).
+        "sendhub.request": {"level": os.environ.get("SENDHUB_REQUEST_LOG_LEVEL", "WARNING" if DEBUG else "INFO")},
+        # Django's own request logger repeats our line for 4xx and 5xx (with the path): errors only.
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "WARNING"},
         # WeasyPrint logs every layout step at INFO, and font-subsetting chatter from fontTools.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

@@ -1,8 +1,14 @@
-"""Require two-factor sign-in for area administrators when the deployment says so."""
+"""Session rules: sign out idle staff, and require two-factor sign-in for administrators when configured."""
 
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout, user_logged_in
+from django.contrib.auth.views import redirect_to_login
+from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -28,3 +34,37 @@ class TwoFactorRequiredMiddleware:
         if user.is_verified():
             return False
         return user.is_superuser or Membership.objects.filter(user=user, role=Role.ADMINISTRATOR).exists()
+
+
+_LAST_SEEN = "sendhub_last_seen"
+
+
+@receiver(user_logged_in, dispatch_uid="sendhub-idle-clock")
+def start_idle_clock(sender, request, user, **kwargs) -> None:
+    # Starting the clock at sign-in saves the first page after it a session write.
+    if request is not None and hasattr(request, "session"):
+        request.session[_LAST_SEEN] = int(time.time())
+# Writing the session on every request would cost a database write each time: once a minute is precise enough.
+_TOUCH_EVERY_SECONDS = 60
+
+
+class IdleSessionMiddleware:
+    """Sign staff out after ``SENDHUB_SESSION_IDLE_SECONDS`` without a request (a shared office computer left
+    signed in); the session cookie's age (``SESSION_COOKIE_AGE``) remains the limit however busy they are."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            last_seen = request.session.get(_LAST_SEEN)
+            if last_seen is not None and now - last_seen > settings.SENDHUB_SESSION_IDLE_SECONDS:
+                request.sendhub_idle_sign_out = True  # the audit log says why the session ended
+                logout(request)
+                messages.info(request, "You were signed out because you had not used SEND Hub for a while.")
+                return redirect_to_login(request.get_full_path())
+            if last_seen is None or now - last_seen >= _TOUCH_EVERY_SECONDS:
+                request.session[_LAST_SEEN] = now
+        return self.get_response(request)

@@ -205,3 +205,38 @@ class Invitation(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.accepted_at is None and self.expires_at > timezone.now()
+
+
+class AuditEvent(models.Model):
+    """A security-relevant event that is not a change to data (changes are in each model's history): signing in
+    and out, failed and locked-out sign-ins, and every export or download of data. Append-only."""
+
+    class Kind(models.TextChoices):
+        SIGNED_IN = "signed_in", "Signed in"
+        SIGNED_OUT = "signed_out", "Signed out"
+        SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+        LOCKED_OUT = "locked_out", "Locked out after repeated failed sign-ins"
+        IDLE_SIGN_OUT = "idle_sign_out", "Signed out after being idle"
+        EXPORTED = "exported", "Exported data"
+        DOWNLOADED = "downloaded", "Downloaded a file"
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # Null when the event is not tied to a known account (a failed sign-in with an unknown address).
+    user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_events")
+    area = models.ForeignKey(LocalArea, on_delete=models.CASCADE, null=True, blank=True, related_name="audit_events")
+    what = models.CharField(max_length=200, blank=True, help_text="What was exported or downloaded")
+    detail = models.JSONField(default=dict, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["area", "-at"]), models.Index(fields=["user", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.what}".strip()
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Audit events are never changed once recorded")
+        super().save(*args, **kwargs)

@@ -23,7 +23,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from sendhub.accounts import services
+from sendhub.accounts import audit, services
 from sendhub.accounts.forms import (
     AcceptInvitationForm,
     InvitationForm,
@@ -34,7 +34,7 @@ from sendhub.accounts.forms import (
     TokenForm,
 )
 from sendhub.accounts.mixins import AreaMixin
-from sendhub.accounts.models import ROLE_DESCRIPTIONS, Invitation, Membership, Organisation, Role, User
+from sendhub.accounts.models import ROLE_DESCRIPTIONS, AuditEvent, Invitation, Membership, Organisation, Role, User
 
 # A password accepted for a person with two-factor authentication waits here until the code is entered.
 PENDING_USER_KEY = "sendhub_2fa_pending_user"
@@ -503,3 +503,27 @@ class OrganisationEditView(OrganisationFormMixin, FormView):
             "heading": f"Change {self.organisation.name}",
             "organisation": self.organisation,
         }
+
+
+class AuditLogView(AreaAdminMixin, ListView):
+    """Sign-ins of the area's members and every export or download of the area's data, newest first."""
+
+    template_name = "accounts/audit_log.html"
+    context_object_name = "events"
+    paginate_by = 50
+
+    def get_queryset(self):
+        events = audit.for_area(self.area)
+        kind = self.request.GET.get("kind", "")
+        if kind in AuditEvent.Kind.values:
+            events = events.filter(kind=kind)
+        return events
+
+    def get_breadcrumbs(self):
+        return _people_crumbs(self)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["kinds"] = AuditEvent.Kind.choices
+        context["kind"] = self.request.GET.get("kind", "")
+        return context

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from sendhub.accounts import audit
 from sendhub.accounts.mixins import AreaMixin
 from sendhub.governance import selectors, services
 from sendhub.governance.forms import (
@@ -323,6 +324,7 @@ class PaperDownloadView(MeetingMixin, View):
 
     def get(self, request, *args, **kwargs):
         paper = get_object_or_404(Paper, meeting=self.meeting, pk=kwargs["paper_pk"])
+        audit.downloaded(request, self.area, f"Board paper: {paper.title}")
         response = FileResponse(
             paper.file.open("rb"),
             as_attachment=True,

@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
+from sendhub.accounts import audit
 from sendhub.accounts.mixins import AreaMixin
 from sendhub.improvement import exports, selectors, services
 from sendhub.improvement.forms import (
@@ -118,6 +119,7 @@ class InspectionReportView(AreaMixin, View):
         if not inspection.report_file:
             raise Http404("This inspection has no uploaded report")
         filename = f"{slugify(self.area.name)}-{inspection.kind}-{inspection.start_date:%Y-%m}.pdf"
+        audit.downloaded(request, self.area, f"Inspection report: {filename}")
         return FileResponse(
             inspection.report_file.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf"
         )
@@ -514,6 +516,7 @@ class EvidenceDownloadView(AreaMixin, View):
         )
         if not evidence.file:
             return HttpResponseRedirect(evidence.url)
+        audit.downloaded(request, self.area, f"Evidence for action {evidence.action.reference}: {evidence.title}")
         response = FileResponse(
             evidence.file.open("rb"),
             as_attachment=True,
@@ -531,6 +534,7 @@ class PlanExportCsvView(AreaMixin, View):
     def get(self, request, *args, **kwargs):
         today = timezone.localdate()
         response = HttpResponse(exports.plan_csv(self.area, today), content_type="text/csv; charset=utf-8")
+        audit.exported(request, self.area, "Improvement plan", "csv")
         response["Content-Disposition"] = f'attachment; filename="{self.area.slug}-improvement-plan-{today}.csv"'
         return response
 
@@ -542,5 +546,6 @@ class PlanExportXlsxView(AreaMixin, View):
             exports.plan_xlsx(self.area, today),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
+        audit.exported(request, self.area, "Improvement plan", "xlsx")
         response["Content-Disposition"] = f'attachment; filename="{self.area.slug}-improvement-plan-{today}.xlsx"'
         return response

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
+from sendhub.accounts import audit
 from sendhub.accounts.mixins import AreaMixin
 from sendhub.accounts.models import Role
 from sendhub.accounts.rules import role_in
@@ -221,6 +222,7 @@ class ReportDownloadView(ReportsMixin, View):
             makers = {"pdf": render.render_pdf, "xlsx": render.render_xlsx, "html": render.render_document_html}
             data = makers[extension](report, content)
             response = HttpResponse(data, content_type=content_type)
+        audit.exported(request, report.area, f"Monitoring pack: {report.title}", extension)
         disposition = "inline" if extension == "html" else "attachment"
         response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
         response["Cache-Control"] = "private, no-store"

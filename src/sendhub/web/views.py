@@ -1,10 +1,12 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from sendhub.accounts.models import LocalArea, Role
+from sendhub.web import health
 
 
 class HomeView(TemplateView):
@@ -78,3 +80,13 @@ def server_error(request: HttpRequest) -> HttpResponse:
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A form sent without a valid security token: usually a page left open too long, or cookies blocked."""
     return render(request, "web/csrf_failure.html", status=403)
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For load balancers and monitors: 200 when the database, cache and worker are fine, 503 otherwise."""
+    healthy, checks = health.run_all()
+    return JsonResponse(
+        {"status": "ok" if healthy else "fail", "checks": {name: check.as_dict() for name, check in checks.items()}},
+        status=200 if healthy else 503,
+    )

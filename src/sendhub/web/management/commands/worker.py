@@ -13,7 +13,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         from sendhub.reports.tasks import queue_next_run
+        from sendhub.web.tasks import queue_heartbeat
 
         queue_next_run()  # make sure the next scheduled draft is queued before waiting for work
+        queue_heartbeat()  # /healthz reads the beats to tell that a worker is alive
         extra = ["--batch"] if options["batch"] else []
         call_command("db_worker", "--interval", str(options["interval"]), *extra)
