@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
@@ -10,12 +13,49 @@ from sendhub.accounts.models import Organisation, Role
 from tests.factories import LocalAreaFactory, NationalOrganisationFactory, OrganisationFactory, member
 from tests.pagecheck import check_response
 
+SUITE_LOG = Path(__file__).resolve().parent.parent / "test-artefacts" / "suite-log.jsonl"
+
 
 def pytest_configure(config):
     config.addinivalue_line(
         "markers",
         "no_pagecheck: do not run the page check (tests/pagecheck.py) on pages this test renders",
     )
+    SUITE_LOG.unlink(missing_ok=True)  # a run that collects nothing must not scan an earlier run's log
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _record_suite_logs():
+    """Everything the suite logs, written as production writes it (JSON, request ids, scrubbed) to SUITE_LOG."""
+    from sendhub.logs import PersonalDataFilter, RequestIdFilter, SendHubJsonFormatter
+
+    SUITE_LOG.parent.mkdir(exist_ok=True)
+    handler = logging.FileHandler(SUITE_LOG, mode="w", encoding="utf-8")
+    handler.setFormatter(SendHubJsonFormatter())
+    handler.addFilter(RequestIdFilter())
+    handler.addFilter(PersonalDataFilter())
+    handler.setLevel(logging.INFO)
+    logging.getLogger().addHandler(handler)
+    yield
+    logging.getLogger().removeHandler(handler)
+    handler.close()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Fail the run if any log line the suite produced holds a fixture's name, a child's name, an email address
+    or a postcode (the scan is tests/logscan.py; tests/test_log_privacy.py proves it catches them)."""
+    if not SUITE_LOG.exists() or getattr(session.config, "workerinput", None) is not None:
+        return
+    from tests.logscan import personal_data_in
+
+    with SUITE_LOG.open(encoding="utf-8") as lines:
+        found = personal_data_in(lines)
+    if found:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        message = f"Personal data in the suite's logs ({SUITE_LOG}):\n  " + "\n  ".join(found[:20])
+        if reporter:
+            reporter.write_line(message, red=True)
+        session.exitstatus = 1
 
 
 @pytest.fixture(autouse=True)
