@@ -23,3 +23,6 @@ loglevel = os.environ.get("SENDHUB_LOG_LEVEL", "info").lower()
 # Trust X-Forwarded-* only from the load balancer (comma-separated addresses; "127.0.0.1" for a local proxy).
 forwarded_allow_ips = os.environ.get("SENDHUB_FORWARDED_ALLOW_IPS", "127.0.0.1")
 proc_name = "sendhub-web"
+# The runtime control socket is not used (systemd restarts and reloads the service), and under ProtectSystem the
+# home directory it would go to is read-only.
+control_socket_disable = True

@@ -58,5 +58,10 @@ class SendHubJsonFormatter(JsonFormatter):
         kwargs.setdefault("timestamp", False)
         super().__init__("%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s", *args, **kwargs)
 
+    def add_fields(self, log_record, record, message_dict) -> None:
+        super().add_fields(log_record, record, message_dict)
+        # Django's request loggers attach the request, whose text is the path: paths can hold postcodes.
+        log_record.pop("request", None)
+
     def formatException(self, ei) -> str:  # noqa: N802 - logging's name
         return scrub(super().formatException(ei))

@@ -169,6 +169,14 @@ def test_healthz_fails_when_a_task_waits_too_long(client):
 
 
 @pytest.mark.django_db
+@override_settings(SECURE_SSL_REDIRECT=True, ALLOWED_HOSTS=["send.example.gov.uk"])
+def test_healthz_answers_a_load_balancer_probing_by_internal_address_over_http(client):
+    response = client.get("/healthz", HTTP_HOST="10.0.0.7:8000")
+    assert response.status_code == 200 and response.json()["status"] == "ok"
+    assert client.get("/accessibility", HTTP_HOST="10.0.0.7:8000").status_code == 400, "other pages check the host"
+
+
+@pytest.mark.django_db
 def test_healthz_reports_a_broken_database(client, monkeypatch):
     from django.db import OperationalError, connection
 
@@ -270,3 +278,16 @@ def test_sendhub_check_deploy_is_one_word_for_the_check_deploy_command():
 
     assert translate(["sendhub", "check-deploy", "--fail-level", "ERROR"]) == [
         "sendhub", "check_deploy", "--fail-level", "ERROR"]
+
+
+def test_django_request_objects_are_left_out_of_log_lines():
+    stream = io.StringIO()
+    logger = logging.getLogger("sendhub.test.request")
+    logger.addHandler(_json_handler(stream))
+    try:
+        logger.warning("Not Found", extra={"request": "<WSGIRequest: GET '/areas/x/local-offer/?near=PR1 2HE'>",
+                                           "status_code": 404})
+    finally:
+        logger.handlers.clear()
+    line = json.loads(stream.getvalue())
+    assert "request" not in line and line["status_code"] == 404

@@ -14,6 +14,21 @@ logger = logging.getLogger("sendhub.request")
 _ACCEPTABLE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
+class HealthzMiddleware:
+    """Answer ``/healthz`` before host checks, HTTPS redirects and sessions: a load balancer probes each server by
+    its internal address, over plain HTTP, with no cookies."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info == "/healthz" and request.method in {"GET", "HEAD"}:
+            from sendhub.web.views import healthz
+
+            return healthz(request)
+        return self.get_response(request)
+
+
 class RequestIdMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
