@@ -54,7 +54,7 @@ class RequestIdMiddleware:
         logger.info(
             "%s %s %s",
             request.method,
-            match.route if match else "(no route)",
+            f"/{match.route}" if match else "(no route)",
             status,
             extra={
                 "method": request.method,
