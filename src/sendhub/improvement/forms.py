@@ -265,10 +265,12 @@ class ProgressUpdateForm(GovukForm):
 
     def __init__(self, *args, action: Action, **kwargs) -> None:
         self.action = action
-        kwargs.setdefault(
-            "initial",
-            {"status": action.status, "rag": action.rag, "rag_reason": action.rag_reason, "version": action.version},
-        )
+        # Merged, not set by default: FormView always passes an ``initial`` (empty), which would otherwise leave
+        # the page's hidden version empty, so that every update posted from it was refused.
+        current = {
+            "status": action.status, "rag": action.rag, "rag_reason": action.rag_reason, "version": action.version
+        }
+        kwargs["initial"] = {**current, **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)
         self.fields["evidence_file"].help_text = (
             "PDF, Word, Excel, PowerPoint, OpenDocument, PNG, JPEG, CSV or text; smaller than "

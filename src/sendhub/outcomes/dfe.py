@@ -35,6 +35,7 @@ import io
 import re
 import time
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -71,6 +72,11 @@ _INSERT_COLUMNS = (
     *("breakdown_topic", "breakdown", "measure", "value", "marker"),
 )
 _MAX = {f.name: f.max_length for f in DfeValue._meta.get_fields() if getattr(f, "max_length", None)}
+# What a damaged zip raises while it is opened or a member is read: zipfile's own error, zlib's, a read past the
+# end of the file, a seek to a nonsense offset, or a compression method Python cannot read.
+_DAMAGED_ZIP = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError)
+# PostgreSQL's text columns cannot hold it (SQLite's can), so it is refused everywhere, naming where it is.
+NUL = "\x00"
 
 
 class DfeImportError(Exception):
@@ -166,13 +172,16 @@ def _sources(path: Path, stack: ExitStack) -> tuple[list[_Source], str]:
     try:
         archive = stack.enter_context(zipfile.ZipFile(path))
         names = [n for n in archive.namelist() if not n.endswith("/") and n.lower().endswith(".csv")]
-    except zipfile.BadZipFile as exc:
+    except _DAMAGED_ZIP as exc:
         raise DfeImportError(f"{path}: a damaged zip file ({exc})") from exc
     in_data = [n for n in names if PurePosixPath(n).parent.name == "data"]
     at_root = [n for n in names if "/" not in n]
     chosen = sorted(in_data or at_root)
     if not chosen:
         raise DfeImportError(f"{path}: no CSV files in the zip (looked for data/*.csv, then *.csv at the top)")
+    encrypted = [n for n in chosen if archive.getinfo(n).flag_bits & 0x1]
+    if encrypted:
+        raise DfeImportError(f"{path}: {encrypted[0]} is encrypted; import the release as DfE publishes it")
     return [_Source(PurePosixPath(n).name, f"{path.name}:{n}", lambda n=n: archive.open(n)) for n in chosen], (
         digest.hexdigest()
     )
@@ -191,6 +200,8 @@ def _read_header(source: _Source, reader: Iterator[list[str]], summary: ImportSu
     except StopIteration:
         raise DfeImportError(f"{source.label}: the file is empty (no header row)") from None
     header = [h.strip() for h in header]
+    if any(NUL in h for h in header):
+        raise DfeImportError(f"{source.label}: the header contains a NUL character, so this is not a CSV file")
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise DfeImportError(
@@ -239,6 +250,8 @@ def _values(source: _Source, release: DfeRelease, summary: ImportSummary, all_br
                     raise DfeImportError(
                         f"{source.label}, line {line}: {len(row)} fields where the header has {header.width}"
                     )
+                if any(NUL in cell for cell in row):
+                    raise DfeImportError(f"{source.label}, line {line}: a NUL character, which no published file has")
                 level = row[pos_level].strip()
                 if level not in LEVELS:
                     continue
@@ -280,6 +293,8 @@ def _values(source: _Source, release: DfeRelease, summary: ImportSummary, all_br
         raise DfeImportError(f"{source.label}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except csv.Error as exc:
         raise DfeImportError(f"{source.label}: not a readable CSV file ({exc})") from None
+    except _DAMAGED_ZIP as exc:
+        raise DfeImportError(f"{source.label}: the file could not be read, the zip may be damaged ({exc})") from None
 
 
 def import_release(path: str | Path, *, all_breakdowns: bool = False) -> DfeRelease:
@@ -385,6 +400,9 @@ def import_neighbours(path: str | Path) -> int:
         raise DfeImportError(f"{path}: not a readable CSV file ({exc})") from None
     if not rows or not any(c.strip() for c in rows[0]):
         raise DfeImportError(f"{path}: the file is empty (no header row of LA names)")
+    for line, r in enumerate(rows, start=1):
+        if any(NUL in c for c in r):
+            raise DfeImportError(f"{path}, row {line}: a NUL character, so this is not a CSV file of LA names")
     header = [h.strip() for h in rows[0]]
     while header and not header[-1]:
         header.pop()

@@ -57,12 +57,43 @@ def style_widgets(form: forms.BaseForm) -> None:
             widget.attrs["aria-describedby"] = f"{form[name].auto_id}-hint"
 
 
+# The largest id a database can hold (SQLite's and PostgreSQL's bigint).
+_LARGEST_ID = 2**63 - 1
+
+
+def _guard_ids(field: forms.ModelMultipleChoiceField) -> None:
+    """Refuse an id no database can hold as "not a choice" before Django looks it up.
+
+    Django answers an out-of-range id in an exact lookup with "no such row", but its ``__in`` lookup, which
+    ModelMultipleChoiceField uses to check the ticked boxes, sends the number to SQLite, which raises
+    OverflowError: a server error for ``findings=99999999999999999999``.
+    """
+    if getattr(field, "_ids_guarded", False):
+        return
+    original = field.clean
+
+    def clean(value):
+        for item in value if isinstance(value, list | tuple) else [value]:
+            text = str(item).strip()
+            if text.lstrip("+-").isdigit() and abs(int(text)) > _LARGEST_ID:
+                raise forms.ValidationError(
+                    field.error_messages["invalid_choice"], code="invalid_choice", params={"value": text[:30]}
+                )
+        return original(value)
+
+    field.clean = clean
+    field._ids_guarded = True
+
+
 class GovukFormMixin:
     """Mixin for every SEND Hub form: GOV.UK classes, and errors linked to their fields."""
 
     template_name = "govuk/form.html"
 
     def full_clean(self) -> None:  # type: ignore[override]
+        for field in self.fields.values():  # type: ignore[attr-defined]
+            if isinstance(field, forms.ModelMultipleChoiceField):
+                _guard_ids(field)
         super().full_clean()  # type: ignore[misc]
         style_widgets(self)  # type: ignore[arg-type]
 
