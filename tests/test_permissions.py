@@ -727,7 +727,12 @@ RULES: dict[str, Rule] = {
 
 # Apps added later keep their rows in their own module (tests/permissions_<app>.py), each with a function
 # ``rules()`` that returns its part of the table; it may use everything above (Rule, area_page, World._once...).
-RULE_MODULES = ("tests.permissions_reports", "tests.permissions_governance", "tests.permissions_progress")
+RULE_MODULES = (
+    "tests.permissions_reports",
+    "tests.permissions_governance",
+    "tests.permissions_progress",
+    "tests.permissions_operations",
+)
 for _module_name in RULE_MODULES:
     try:
         _module = importlib.import_module(_module_name)

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "sendhub.reports",
     "sendhub.governance",
     "sendhub.progress",
+    "sendhub.operations",
     "sendhub.demo",
 ]
 
@@ -209,6 +210,23 @@ SENDHUB_DEMO_BANNER = env_bool("SENDHUB_DEMO_BANNER", False)
 # Key for the keyed hash (HMAC-SHA256) that links a child's records across SEN2 returns without storing the
 # UPN/ULN. Keep it secret and stable: changing it breaks the links between returns.
 SENDHUB_PERSON_KEY = os.environ.get("SENDHUB_PERSON_KEY", SECRET_KEY)
+
+# Retention (docs/data-protection.md): days before `sendhub retention run` and the nightly task delete or clear
+# personal data; 0 switches a rule off.
+SENDHUB_RETAIN_FEEDBACK_DAYS = int(os.environ.get("SENDHUB_RETAIN_FEEDBACK_DAYS", "1095"))
+SENDHUB_RETAIN_FEEDBACK_CONTACT_DAYS = int(os.environ.get("SENDHUB_RETAIN_FEEDBACK_CONTACT_DAYS", "365"))
+SENDHUB_RETAIN_SURVEY_COMMENTS_DAYS = int(os.environ.get("SENDHUB_RETAIN_SURVEY_COMMENTS_DAYS", "1095"))
+SENDHUB_RETAIN_SUPERSEDED_SEN2_DAYS = int(os.environ.get("SENDHUB_RETAIN_SUPERSEDED_SEN2_DAYS", "30"))
+SENDHUB_RETAIN_INVITATION_DAYS = int(os.environ.get("SENDHUB_RETAIN_INVITATION_DAYS", "90"))
+SENDHUB_RETAIN_SIGN_IN_RECORDS_DAYS = int(os.environ.get("SENDHUB_RETAIN_SIGN_IN_RECORDS_DAYS", "90"))
+SENDHUB_RETAIN_AUDIT_EVENTS_DAYS = int(os.environ.get("SENDHUB_RETAIN_AUDIT_EVENTS_DAYS", "730"))
+SENDHUB_RETAIN_PROBLEM_REPORT_CONTACT_DAYS = int(os.environ.get("SENDHUB_RETAIN_PROBLEM_REPORT_CONTACT_DAYS", "90"))
+SENDHUB_RETAIN_ERASURE_LOG_DAYS = int(os.environ.get("SENDHUB_RETAIN_ERASURE_LOG_DAYS", "400"))
+SENDHUB_RETAIN_OLD_CLASSIFIER_DAYS = int(os.environ.get("SENDHUB_RETAIN_OLD_CLASSIFIER_DAYS", "30"))
+# "See or delete your feedback": tries per address (django-ratelimit rate).
+SENDHUB_VOICE_ACCESS_RATE = os.environ.get("SENDHUB_VOICE_ACCESS_RATE", "10/h")
+# Where pg_dump and pg_restore live, if not on the PATH or in /usr/lib/postgresql/*/bin (sendhub backup/restore).
+SENDHUB_PG_BIN_DIR = os.environ.get("SENDHUB_PG_BIN_DIR", "")
 
 # Evidence uploads: kept outside the web root and served only through a permission-checked view.
 MEDIA_ROOT = Path(os.environ.get("SENDHUB_MEDIA_ROOT", DATA_DIR / "uploads"))

@@ -14,6 +14,7 @@ urlpatterns = [
     path("areas/<slug:area_slug>/you-said-we-did/", include("sendhub.voice.urls_ysd")),
     path("areas/<slug:area_slug>/reports/", include("sendhub.reports.urls")),
     path("monitoring/", include("sendhub.reports.urls_monitor")),
+    path("operations/", include("sendhub.operations.urls")),
     path("areas/<slug:area_slug>/board/", include("sendhub.governance.urls")),
     path("areas/<slug:area_slug>/how-we-are-improving/", include("sendhub.progress.urls_public")),
     path("areas/<slug:area_slug>/public-progress-page/", include("sendhub.progress.urls")),

@@ -88,3 +88,36 @@ def test_several_kinds_at_once_are_reported_once_each():
 def test_empty_text():
     assert redact("").text == ""
     assert redact("").kinds == []
+
+
+# Organisations and roles after a person word ("carer", "head", "worker") are not people's names: "Carer Forum"
+# in "the Parent Carer Forum" was once redacted as "Carer [NAME]". People beside them still are.
+ORGANISATIONS = [
+    ("The Parent Carer Forum helped us a lot.", "The Parent Carer Forum helped us a lot."),
+    ("We went to the Lancashire Parent Carer Forum coffee morning.", None),
+    ("Kind regards, Lancashire Parent Carer Forum", None),
+    ("the parent carer Forum ran a workshop", None),
+    ("Their Carer Forum meeting was useful.", None),
+    ("Children's Services never replied.", None),
+    ("I rang the social worker at Children's Services.", None),
+    ("Regards, Social Care", None),
+    ("Thanks, Early Help", None),
+    ("I asked the Carer Support Team for help.", None),
+    ("My carer Support Group meets on Fridays.", None),
+    ("The Deputy Head Teacher was kind.", None),
+    ("Our key worker Early Help Team were great.", None),
+    ("The young carer Carers Trust project helped him.", None),
+    # People next to organisations are still redacted.
+    ("My carer Jack goes to the Parent Carer Forum.", "My carer [NAME] goes to the Parent Carer Forum."),
+    ("Our social worker Sarah Jones from Children's Services", "Our social worker [NAME] from Children's Services"),
+    ("The Parent Carer Forum chair, Mrs Patel, rang me.", "The Parent Carer Forum chair, Mrs [NAME], rang me."),
+    ("Dr Khan Surgery never rang back.", "Dr [NAME] Surgery never rang back."),
+    ("Thanks, Karen from the Parent Carer Forum", "Thanks, [NAME] from the Parent Carer Forum"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ORGANISATIONS, ids=[case[0][:40] for case in ORGANISATIONS])
+def test_organisations_and_roles_are_not_names(text, expected):
+    result = redact(text)
+    assert result.text == (text if expected is None else expected)
+    assert ("name" in result.kinds) == (expected is not None and "[NAME]" in expected)

@@ -12,9 +12,10 @@ import re
 from django import forms
 from django.core import signing
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from sendhub.accounts.models import LocalArea
-from sendhub.voice import services
+from sendhub.voice import access, services
 from sendhub.voice.models import AgeBand, Feedback, Question, Respondent, SystemPart, Wave
 from sendhub.voice.surveys import LIKERT_LABELS, MAX_FREE_TEXT, district_names, new_reference
 from sendhub.web.forms import GovukForm, style_widgets
@@ -191,11 +192,14 @@ class FeedbackForm(OneTimeTokenForm):
 
     @transaction.atomic
     def save(self) -> Feedback:
+        """Store the feedback and its comment; ``self.access_code`` is then the code to show the writer once."""
         data = self.cleaned_data
         consent = bool(data.get("consent_to_contact"))
+        self.access_code = access.new_access_code()
         feedback = Feedback.objects.create(
             area=self.area,
             reference=self.reference,
+            access_code_hash=access.hash_access_code(self.reference, self.access_code),
             parts=list(data.get("parts") or []),
             rating=data.get("rating"),
             district=data.get("district") or "",
@@ -217,6 +221,41 @@ class FeedbackForm(OneTimeTokenForm):
             feedback=feedback,
         )
         return feedback
+
+
+class FeedbackAccessForm(GovukForm):
+    """For "See or delete your feedback": the reference, and the code or email address that proves it is theirs."""
+
+    reference = forms.CharField(
+        label=_("Reference number"),
+        help_text=_("It starts FB-, for example FB-KX7P4QRM. It was shown when you sent your feedback."),
+        max_length=30,
+        error_messages={"required": _("Enter your reference number")},
+    )
+    proof = forms.CharField(
+        label=_("Your code, or the email address you gave us"),
+        help_text=_(
+            "The code was shown with your reference number, for example HT4M-9QZC. If you gave us an email "
+            "address when you sent your feedback, you can enter that instead."
+        ),
+        max_length=254,
+        error_messages={"required": _("Enter your code, or the email address you gave us")},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reference"].widget.attrs.update(
+            {"autocomplete": "off", "spellcheck": "false", "class": "govuk-input govuk-input--width-10"}
+        )
+        self.fields["proof"].widget.attrs.update(autocomplete="off", spellcheck="false")
+        style_widgets(self)
+
+    def clean_reference(self) -> str:
+        reference = access.normalise_reference(self.cleaned_data["reference"])
+        # Only the shape is checked here: whether such feedback exists is never said.
+        if not re.fullmatch(rf"FB-[{access.CODE_ALPHABET}]{{8}}", reference):
+            raise forms.ValidationError(_("Enter the reference number as it was shown to you, like FB-KX7P4QRM"))
+        return reference
 
 
 # Surveys ------------------------------------------------------------------------------------------------

@@ -80,9 +80,34 @@ class Feedback(models.Model):
     contact_email = models.EmailField(blank=True)
     contact_phone = models.CharField(max_length=30, blank=True)
     submitted_at = models.DateTimeField(auto_now_add=True)
+    # With the reference, the writer's key to "See or delete your feedback" (the email address they gave works
+    # too): shown on the confirmation page, stored only as a keyed hash (voice/access.py).
+    access_code_hash = models.CharField(max_length=64, blank=True, editable=False)
+    erasure_requested_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="The writer asked for it to be deleted; kept only until the safeguarding check is done",
+    )
 
     class Meta:
         ordering = ["-submitted_at"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class ErasedFeedback(models.Model):
+    """The reference of feedback deleted at its writer's request, and nothing else.
+
+    Restoring a backup made before the deletion would bring the feedback back: the restore carries these
+    references over and deletes it again (voice/access.py, operations/backup.py).
+    """
+
+    reference = models.CharField(max_length=12, unique=True)
+    erased_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-erased_at"]
 
     def __str__(self) -> str:
         return self.reference

@@ -101,6 +101,23 @@ NOT_NAMES = set(
     """.split()
 )
 
+# Words that end the names of organisations, teams, services and job titles. "The Parent Carer Forum", "the
+# carer Support Group", "Children's Social Care", "the Deputy Head Teacher": after a person word ("carer", "head")
+# the capitalised words look like a name, but a run of capitalised words that contains one of these is the name of
+# an organisation or a role, which is not personal data, and is left alone.
+ORGANISATION_WORDS = set(
+    """
+    Forum Forums Team Teams Service Services Support Group Groups Partnership Partnerships Centre Centres Center
+    Trust Trusts Network Networks Hub Hubs Association Society Alliance Board Boards Department Directorate Unit
+    Units Project Projects Programme Programmes Charity Foundation Club Clubs Clinic Clinics Hospital Council
+    Office Panel Panels Agency Academy Academies School Schools College Colleges Nursery Practice Surgery Federation
+    Collaborative Consortium Committee Helpline Care Help Services Carers Parents Families Teacher Teachers Worker
+    Workers Officer Officers Manager Managers Coordinator Coordinators Co-ordinator Practitioner Practitioners
+    Assistant Assistants Therapist Therapists Lead Leads Advisor Advisers Adviser Advisors Caseworker Caseworkers
+    Authority Commissioning Commissioners Commissioner Tribunal Ombudsman
+    """.split()
+)
+
 RELATIONS = (
     r"son|daughter|child|boy|girl|lad|grandson|granddaughter|brother|sister|twin|twins|husband|wife|partner|"
     r"nephew|niece|stepson|stepdaughter|foster\s+(?:son|daughter|child)|"
@@ -185,16 +202,29 @@ def _name_span(name: str) -> str:
     """Trim a captured "First Second" to the part that is a name (a trailing ordinary word is given back)."""
     parts = name.split()
     if len(parts) == 2 and not (parts[1] in SURNAMES or parts[1] in FORENAMES or parts[0] in NOT_NAMES):
-        if parts[1] in NOT_NAMES or parts[1].lower() == parts[1]:
+        if parts[1] in NOT_NAMES or parts[1] in ORGANISATION_WORDS or parts[1].lower() == parts[1]:
             return parts[0]
         # "Jack Went" is unlikely; a second capitalised word after a name is usually a surname.
     return name
+
+
+def _names_an_organisation(name: str, after: str) -> bool:
+    """Whether the captured words, with the capitalised words straight after them, name an organisation or a role
+    ("Forum" in "the Parent Carer Forum", "Support Group" after "my carer") rather than a person."""
+    following = re.match(rf"(?:\s+{CAP})*", after)
+    words = name.split() + (following.group(0).split() if following else [])
+    return any(word in ORGANISATION_WORDS for word in words)
 
 
 class _Redactor:
     def __init__(self, text: str):
         self.text = text
         self.kinds: list[str] = []
+        self._current = ""
+
+    def text_after(self, match: re.Match) -> str:
+        """The text after ``match`` in the string the current substitution is reading."""
+        return self._current[match.end() :]
 
     def sub(self, pattern: re.Pattern, kind: str, group: str | None = None, check=None) -> None:
         placeholder = PLACEHOLDERS[kind]
@@ -216,9 +246,12 @@ class _Redactor:
 
         self.text = pattern.sub(replace, self.text)
 
-    def names(self, pattern: re.Pattern, *, need_known: bool = False) -> None:
+    def names(self, pattern: re.Pattern, *, need_known: bool = False, titled: bool = False) -> None:
         def replace(match: re.Match) -> str:
             name = match.group("name")
+            # After a title ("Dr Khan Surgery") the words are a person's name even inside an organisation's.
+            if not titled and _names_an_organisation(name, self.text_after(match)):
+                return match.group(0)
             first = name.split()[0]
             if need_known:
                 if not (first in FORENAMES or first in AMBIGUOUS_FORENAMES or first in SURNAMES):
@@ -233,6 +266,7 @@ class _Redactor:
             self.kinds.append(NAME)
             return whole[:start] + "[NAME]" + whole[start + len(name) :]
 
+        self._current = self.text
         self.text = pattern.sub(replace, self.text)
 
 
@@ -282,7 +316,7 @@ def redact(text: str) -> Redacted:
     r.sub(FULL_POSTCODE_RE, POSTCODE, check=_full_postcode_ok)
     r.sub(DISTRICT_IN_CONTEXT_RE, POSTCODE, group="district")
     r.sub(PHONE_RE, PHONE, check=_phone_digits_ok)
-    r.names(TITLE_NAME_RE)
+    r.names(TITLE_NAME_RE, titled=True)
     r.names(RELATION_NAME_RE)
     r.names(INTRO_NAME_RE)
     r.names(KNOWN_NAME_RE, need_known=True)

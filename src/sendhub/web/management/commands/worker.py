@@ -12,10 +12,12 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=1.0, help="Seconds between polls of the queue")
 
     def handle(self, *args, **options):
+        from sendhub.operations.tasks import queue_next_run as queue_retention
         from sendhub.reports.tasks import queue_next_run
         from sendhub.web.tasks import queue_heartbeat
 
         queue_next_run()  # make sure the next scheduled draft is queued before waiting for work
         queue_heartbeat()  # /healthz reads the beats to tell that a worker is alive
+        queue_retention()  # the nightly retention run (queued once, however often the worker starts)
         extra = ["--batch"] if options["batch"] else []
         call_command("db_worker", "--interval", str(options["interval"]), *extra)
