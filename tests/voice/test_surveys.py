@@ -531,6 +531,10 @@ def test_the_csv_export(client_for, viewer_user, area, two_waves):
     response = client_for(viewer_user).get(surveys_url(area, "export-csv", survey.pk))
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     assert response["Content-Disposition"].startswith(f'attachment; filename="{area.slug}-{survey.slug}-')
+    from sendhub.accounts.models import AuditEvent
+
+    export = AuditEvent.objects.get(kind="exported")
+    assert (export.user, export.area, export.what) == (viewer_user, area, f"Survey answers: {survey.title}")
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0] == [
         "Reference",

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from sendhub.accounts import audit
 from sendhub.accounts.mixins import AreaMixin
 from sendhub.voice import surveys
 from sendhub.voice.forms_surveys import QuestionForm, SurveyCreateForm, SurveyEditForm, WaveForm
@@ -288,6 +289,7 @@ class SurveyExportCsvView(SurveyObjectMixin, View):
         survey = self.load_survey()
         csv_text = surveys.export_csv(survey, include_safeguarding=request.user.has_perm("area.manage", self.area))
         response = HttpResponse(csv_text, content_type="text/csv; charset=utf-8")
+        audit.exported(request, self.area, f"Survey answers: {survey.title}", "csv")
         filename = f"{self.area.slug}-{survey.slug}-{timezone.localdate()}.csv"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
