@@ -153,7 +153,7 @@ def _insert(rows: list[tuple]) -> None:
     elif connection.vendor == "sqlite":
         placeholders = ", ".join(["%s"] * len(_COLUMNS))
         with connection.cursor() as cursor:
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)  # noqa: S608
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)  # noqa: S608 # nosec B608
     else:  # pragma: no cover - the project runs on SQLite and PostgreSQL
         MeasureValue.objects.bulk_create((MeasureValue(**dict(zip(_COLUMNS, row, strict=True))) for row in rows),
                                          batch_size=2000)

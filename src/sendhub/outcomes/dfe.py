@@ -370,7 +370,7 @@ def _writer(cursor) -> Iterator[Callable[[list[tuple]], None]]:
 
             yield write
         return
-    insert = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(_INSERT_COLUMNS))})"  # noqa: S608
+    insert = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(_INSERT_COLUMNS))})"  # noqa: S608 # nosec B608
     yield lambda rows: cursor.executemany(insert, rows)
 
 

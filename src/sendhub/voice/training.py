@@ -85,7 +85,7 @@ def dump_state(backend) -> bytes:
 
 def load_state(state: bytes):
     # The state was written by this module into our own database (never user input), so unpickling it is safe.
-    data = pickle.loads(bytes(state))  # noqa: S301
+    data = pickle.loads(bytes(state))  # noqa: S301 # nosec B301
     if data.get("version") != STATE_VERSION:
         raise ValueError("Stored classifier model is from an older version: run 'sendhub voice retrain'.")
     return data["model"]
