@@ -6,7 +6,9 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/sendhub
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 export SENDHUB_DEMO_BANNER ?= 1
 
-.PHONY: demo test test-sqlite test-postgres install install-test assets node-deps pdf-deps system-deps lint bench migrate clean
+.PHONY: demo test test-sqlite test-postgres install install-test assets node-deps pdf-deps system-deps lint bench load migrate clean
+LOAD_DB_URL ?= postgres://postgres@127.0.0.1:5432/sendhub_load
+LOAD_ARGS ?=
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +18,7 @@ install: $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 
 install-test: $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,load]'
 
 # Node.js and npm build the front-end assets (GOV.UK Frontend from the npm registry).
 node-deps:
@@ -64,6 +66,13 @@ bench: install-test assets
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python bench/dashboard.py
 	$(BIN)/python bench/monitoring_pack.py
+
+# The load run of issue 7 (100 users, 5 minutes; LOAD_ARGS="--users 10 --time 30s" for a smoke run): rebuilds the
+# database LOAD_DB_URL, scales the demo to a large county, serves it with gunicorn and a worker on 127.0.0.1 only,
+# runs locust headless and fails if p95 >= 300 ms or any request failed.
+load: pdf-deps install assets
+	$(BIN)/pip install --quiet -e '.[load]'
+	$(BIN)/python bench/load/run.py --database-url $(LOAD_DB_URL) $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var src/sendhub/web/static/sendhub/sendhub.css src/sendhub/web/static/sendhub/govuk-frontend.min.js

@@ -223,8 +223,13 @@ SENDHUB_RETAIN_AUDIT_EVENTS_DAYS = int(os.environ.get("SENDHUB_RETAIN_AUDIT_EVEN
 SENDHUB_RETAIN_PROBLEM_REPORT_CONTACT_DAYS = int(os.environ.get("SENDHUB_RETAIN_PROBLEM_REPORT_CONTACT_DAYS", "90"))
 SENDHUB_RETAIN_ERASURE_LOG_DAYS = int(os.environ.get("SENDHUB_RETAIN_ERASURE_LOG_DAYS", "400"))
 SENDHUB_RETAIN_OLD_CLASSIFIER_DAYS = int(os.environ.get("SENDHUB_RETAIN_OLD_CLASSIFIER_DAYS", "30"))
-# "See or delete your feedback": tries per address (django-ratelimit rate).
+# Per-address limits on the public forms (django-ratelimit rates such as "30/h"): posts to "Have your say" and
+# surveys, accepted submissions, tries on "See or delete your feedback", Local Offer problem reports. Only a load
+# test, where every simulated family comes from one address, raises them (bench/load/run.py).
+SENDHUB_VOICE_POST_RATE = os.environ.get("SENDHUB_VOICE_POST_RATE", "30/h")
+SENDHUB_VOICE_SUBMISSION_RATE = os.environ.get("SENDHUB_VOICE_SUBMISSION_RATE", "5/h")
 SENDHUB_VOICE_ACCESS_RATE = os.environ.get("SENDHUB_VOICE_ACCESS_RATE", "10/h")
+SENDHUB_REPORT_RATE = os.environ.get("SENDHUB_REPORT_RATE", "5/h")
 # Where pg_dump and pg_restore live, if not on the PATH or in /usr/lib/postgresql/*/bin (sendhub backup/restore).
 SENDHUB_PG_BIN_DIR = os.environ.get("SENDHUB_PG_BIN_DIR", "")
 

@@ -231,3 +231,18 @@ def test_preview_works_before_anything_is_written(area, admin_user, client_for):
     response = client_for(admin_user).get(reverse("progress:preview", args=[area.slug]))
 
     assert response.status_code == 200 and "This page is not published." in response.content.decode()
+
+
+def test_the_page_is_built_once_for_a_burst_of_visitors_and_rebuilt_when_its_words_change(
+    area, page, plan, published_finding, client_for, django_assert_max_num_queries
+):
+    visitor = client_for(None)
+    assert "Making EHC plans on time" in visitor.get(public_url(area)).content.decode()
+    with django_assert_max_num_queries(4):  # the area and the page; the rest is cached
+        assert visitor.get(public_url(area)).status_code == 200
+
+    published_finding.plain_title = "Plans made on time"
+    published_finding.save()
+
+    html = visitor.get(public_url(area)).content.decode()
+    assert "Plans made on time" in html and "Making EHC plans on time" not in html

@@ -16,9 +16,11 @@ What the public page may show, and nothing else
 from __future__ import annotations
 
 import calendar
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
+from django.core.cache import cache
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -369,3 +371,30 @@ def finding_rows(area: LocalArea) -> list[FindingRow]:
 def page_for(area: LocalArea) -> ProgressPage:
     """The area's page, or an unsaved blank one before anyone has written it."""
     return ProgressPage.objects.filter(area=area).first() or ProgressPage(area=area)
+
+
+# The public page, cached ---------------------------------------------------------------------------------------
+
+# Families open this page from newsletters and social media in bursts, and each build reads the whole plan and the
+# DfE benchmarks. It is kept for five minutes: what administrators choose to publish shows at once (their saves
+# start a new version), while progress recorded on actions may take up to five minutes to appear.
+PUBLIC_PAGE_SECONDS = 300
+
+
+def _version_key(area_id: int) -> str:
+    return f"progress:public-version:{area_id}"
+
+
+def forget_public_page(area_id: int) -> None:
+    """Start a new version of the area's cached public page (its administrators changed what it shows)."""
+    cache.set(_version_key(area_id), uuid.uuid4().hex, None)
+
+
+def cached_public_page(area: LocalArea, page: ProgressPage, today: date) -> PublicPage:
+    version = cache.get_or_set(_version_key(area.pk), lambda: uuid.uuid4().hex, None)
+    key = f"progress:public:{area.pk}:{today.isoformat()}:{version}"
+    result = cache.get(key)
+    if result is None:
+        result = public_page(area, page, today)
+        cache.set(key, result, PUBLIC_PAGE_SECONDS)
+    return result

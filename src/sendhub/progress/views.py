@@ -38,7 +38,7 @@ class PublicProgressView(TemplateView):
         if page is None:
             raise Http404("This area has not published its progress page")
         context["area"] = area
-        context["progress"] = selectors.public_page(area, page, timezone.localdate())
+        context["progress"] = selectors.cached_public_page(area, page, timezone.localdate())
         return context
 
 
