@@ -109,3 +109,18 @@ def test_audit_events_are_never_changed():
     event.what = "changed"
     with pytest.raises(ValueError, match="never changed"):
         event.save()
+
+
+def test_a_busy_session_still_ends_when_the_session_age_is_reached(client, jo, area, settings):
+    client.force_login(jo)
+    home = reverse("improvement:dashboard", args=[area.slug])
+    session = client.session
+    session["sendhub_signed_in_at"] = int(time.time()) - settings.SESSION_COOKIE_AGE - 5
+    session["sendhub_last_seen"] = int(time.time()) - 1  # active a second ago
+    session.save()
+
+    response = client.get(home)
+
+    assert response.status_code == 302 and response.url.startswith(reverse("accounts:sign-in"))
+    assert "_auth_user_id" not in client.session
+    assert AuditEvent.objects.filter(kind="session_expired", user=jo).exists()

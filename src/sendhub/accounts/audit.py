@@ -53,8 +53,11 @@ def _signed_in(sender, request, user, **kwargs):
 @receiver(user_logged_out)
 def _signed_out(sender, request, user, **kwargs):
     if user is not None:
-        idle = getattr(request, "sendhub_idle_sign_out", False)
-        record(AuditEvent.Kind.IDLE_SIGN_OUT if idle else AuditEvent.Kind.SIGNED_OUT, request=request, user=user)
+        reason = getattr(request, "sendhub_sign_out_reason", None)
+        kind = {"idle": AuditEvent.Kind.IDLE_SIGN_OUT, "expired": AuditEvent.Kind.SESSION_EXPIRED}.get(
+            reason, AuditEvent.Kind.SIGNED_OUT
+        )
+        record(kind, request=request, user=user)
 
 
 @receiver(user_login_failed)

@@ -217,6 +217,7 @@ class AuditEvent(models.Model):
         SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
         LOCKED_OUT = "locked_out", "Locked out after repeated failed sign-ins"
         IDLE_SIGN_OUT = "idle_sign_out", "Signed out after being idle"
+        SESSION_EXPIRED = "session_expired", "Signed out at the end of the session's time limit"
         EXPORTED = "exported", "Exported data"
         DOWNLOADED = "downloaded", "Downloaded a file"
 
