@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,9 @@ from sendhub.accounts.models import Organisation, Role
 from tests.factories import LocalAreaFactory, NationalOrganisationFactory, OrganisationFactory, member
 from tests.pagecheck import check_response
 
-SUITE_LOG = Path(__file__).resolve().parent.parent / "test-artefacts" / "suite-log.jsonl"
+# One file per database, so the SQLite and PostgreSQL runs of `make test` can run side by side.
+_DATABASE = "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
+SUITE_LOG = Path(__file__).resolve().parent.parent / "test-artefacts" / f"suite-log-{_DATABASE}.jsonl"
 
 
 def pytest_configure(config):

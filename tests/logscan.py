@@ -1,7 +1,8 @@
 """Scanning log output for personal data: the fixtures' people, SEN2 children's names, emails and postcodes.
 
-The suite writes every log record, through the production formatter and filters, to ``test-artefacts/suite-log.jsonl``;
-at the end of the run :func:`personal_data_in` reads it and the run fails if anything personal got through.
+The suite writes every log record, through the production formatter and filters, to
+``test-artefacts/suite-log-<database>.jsonl``; at the end of the run :func:`personal_data_in` reads it and the run
+fails if anything personal got through.
 """
 
 from __future__ import annotations
