@@ -26,6 +26,7 @@ import io
 import itertools
 import time
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -96,15 +97,23 @@ class _BadRow(Exception):
         self.message = message
 
 
+# What a damaged or unusual zip raises while it is opened or read (bad headers, checksums, compression).
+_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError)
+_READ_ERRORS = (UnicodeDecodeError, csv.Error, *_ZIP_ERRORS)
+
+
 def _open_text(path: Path) -> io.TextIOBase:
     """The CSV as text. A zip (as the ONSPD is downloaded) gives its largest CSV file."""
     if zipfile.is_zipfile(path):
-        archive = zipfile.ZipFile(path)
-        csvs = [i for i in archive.infolist() if i.filename.lower().endswith(".csv")]
-        if not csvs:
-            raise PostcodeImportError(f"{path.name} is a zip file with no CSV file in it.")
-        biggest = max(csvs, key=lambda i: i.file_size)
-        return io.TextIOWrapper(archive.open(biggest), encoding="utf-8-sig", newline="")
+        try:
+            archive = zipfile.ZipFile(path)
+            csvs = [i for i in archive.infolist() if i.filename.lower().endswith(".csv")]
+            if not csvs:
+                raise PostcodeImportError(f"{path.name} is a zip file with no CSV file in it.")
+            biggest = max(csvs, key=lambda i: i.file_size)
+            return io.TextIOWrapper(archive.open(biggest), encoding="utf-8-sig", newline="")
+        except _ZIP_ERRORS as exc:
+            raise PostcodeImportError(f"{path.name} is a damaged zip file ({exc}). Nothing was imported.") from None
     return open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115
 
 
@@ -224,6 +233,11 @@ def _outcodes_parser(header: list[str], report: ImportReport):
         british = country is None or row[country].strip().upper() not in {"NIR", "NORTHERN IRELAND"}
         if british and east is not None and north is not None and row[east].strip() and row[north].strip():
             easting, northing = _float(row[east], header[east]), _float(row[north], header[north])
+            # Wider than Great Britain's grid (the Channel Islands have negative northings), but finite.
+            if not (-1_000_000 <= easting <= 2_000_000):
+                raise _BadRow(header[east], f"easting {row[east]} is outside the range of the National Grid")
+            if not (-1_000_000 <= northing <= 2_000_000):
+                raise _BadRow(header[north], f"northing {row[north]} is outside the range of the National Grid")
             lat, lon = osgb36_to_wgs84(easting, northing)
         else:
             lat, lon = _float(row[lat_i], header[lat_i]), _float(row[lon_i], header[lon_i])
@@ -272,7 +286,7 @@ def import_postcodes(path: str | Path, kind: str = "auto", strict: bool = False)
             first = next(reader)
         except StopIteration:
             raise PostcodeImportError(f"{path.name} is empty.") from None
-        except (UnicodeDecodeError, csv.Error) as exc:
+        except _READ_ERRORS as exc:
             raise PostcodeImportError(f"{path.name} is not a readable CSV file: {exc}") from None
         report.kind = detect_kind(first) if kind == "auto" else kind
         if report.kind == "codepoint":
@@ -291,6 +305,9 @@ def import_postcodes(path: str | Path, kind: str = "auto", strict: bool = False)
                         continue
                     report.rows += 1
                     try:
+                        if any("\x00" in cell for cell in row):
+                            # PostgreSQL text cannot hold NUL, and no real postcode file has one.
+                            raise _BadRow(header[0] if header else "1", "the row contains a NUL character")
                         parsed = parse(row)
                     except _BadRow as bad:
                         message = f"Line {line:,}, column {bad.column}: {bad.message}."
@@ -308,7 +325,7 @@ def import_postcodes(path: str | Path, kind: str = "auto", strict: bool = False)
                 if batch:
                     _write(report.kind, list(batch.values()))
                     seen.update(batch)
-        except (UnicodeDecodeError, csv.Error) as exc:
+        except _READ_ERRORS as exc:
             raise PostcodeImportError(
                 f"Line {line + 1:,}: the file could not be read ({exc}). Nothing was imported."
             ) from None

@@ -127,8 +127,11 @@ def fetch_json(url: str, timeout: float = FETCH_TIMEOUT) -> Any:
         raise ValueError(f"Not an http(s) URL: {url}")
     headers = {"Accept": "application/json", "User-Agent": "SEND Hub ORUK import"}
     request = urllib.request.Request(url, headers=headers)  # noqa: S310 - scheme checked above
-    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - scheme checked above
-        return json.loads(response.read().decode("utf-8"))
+    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - scheme checked above # nosec B310
+        try:
+            return json.loads(response.read().decode("utf-8"))
+        except RecursionError:
+            raise ValueError(f"{url}: the JSON is nested too deeply to be HSDS") from None
 
 
 def _hint(name: str) -> str | None:
@@ -230,6 +233,9 @@ def read_path(path: Path) -> list[Record | str]:
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
             found.append(f"{file}: not readable JSON ({error})")
             continue
+        except RecursionError:
+            found.append(f"{file}: not readable JSON (nested too deeply to be HSDS)")
+            continue
         found.extend(records_in(document, str(file), _hint(file.name)))
     return found
 
@@ -301,18 +307,30 @@ def _values(model: type[models.Model], data: dict[str, Any], names: Iterable[str
     return out if ok else None
 
 
+def _clean_text(text: str) -> str:
+    # JSON can carry text no database column can hold: NUL (PostgreSQL refuses it) and lone surrogate escapes
+    # such as "\ud800" (not encodable as UTF-8 anywhere).
+    if "\x00" in text:
+        raise ValueError("contains a NUL character")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("contains characters that are not valid Unicode text") from None
+    return text
+
+
 def _convert(f: models.Field, raw: Any) -> Any:
     if raw is None or raw == "":
         if isinstance(f, models.CharField | models.TextField) and not f.null:
             return f.default if isinstance(f.default, str) and f.default else ""
         return None
     if isinstance(f, models.CharField):
-        text = str(raw)
+        text = _clean_text(str(raw))
         if f.max_length and len(text) > f.max_length:
             raise ValueError(f"is {len(text)} characters long; we hold at most {f.max_length}")
         return text
     if isinstance(f, models.TextField):
-        return str(raw)
+        return _clean_text(str(raw))
     if isinstance(f, models.DateTimeField):
         return None
     if isinstance(f, models.DateField):

@@ -29,6 +29,6 @@ class Command(BaseCommand):
             if len(failed.errors) > 200:
                 self.stderr.write(f"... and {len(failed.errors) - 200} more")
             raise CommandError(f"{len(failed.errors)} error(s); nothing was imported.") from None
-        except OSError as error:
+        except (OSError, ValueError) as error:  # unreachable feed; not JSON (JSONDecodeError is a ValueError)
             raise CommandError(f"Could not read {options['source']}: {error}") from None
         self.stdout.write(f"Imported {options['source']}: {result.summary()}")
