@@ -26,3 +26,11 @@ proc_name = "sendhub-web"
 # The runtime control socket is not used (systemd restarts and reloads the service), and under ProtectSystem the
 # home directory it would go to is read-only.
 control_socket_disable = True
+
+
+def post_worker_init(worker):
+    """Move everything loaded at start-up out of the garbage collector's sight: it then has far fewer objects to walk,
+    which removed ~45 ms pauses every dozen requests from the ORUK API (docs/performance.md)."""
+    import gc
+
+    gc.freeze()

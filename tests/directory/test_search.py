@@ -18,6 +18,7 @@ from sendhub.directory.models import (
     Schedule,
     Service,
     ServiceAtLocation,
+    ServiceWord,
 )
 from sendhub.directory.search import (
     build_search_text,
@@ -396,7 +397,9 @@ def test_query_count_is_bounded(many, kwargs, most):
 
 
 def test_reindex_fills_search_text(listings):
+    # An unindexed listing: no search_text and no words in the word index.
     Service.objects.update(search_text="")
+    ServiceWord.objects.all().delete()
     assert search_services(text="autism").total == 0
     assert reindex() == 6
     assert search_services(text="autism").total == 2

@@ -105,7 +105,8 @@ class Service(models.Model):
         TEMPORARILY_CLOSED = "temporarily closed", "Temporarily closed"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    area = models.ForeignKey(LocalArea, on_delete=models.CASCADE, related_name="services")
+    # Indexed by the first column of "directory_service_live_idx" below.
+    area = models.ForeignKey(LocalArea, on_delete=models.CASCADE, related_name="services", db_index=False)
     organization = models.ForeignKey(DirectoryOrganisation, on_delete=models.CASCADE, related_name="services")
     name = models.CharField(max_length=255)
     description = models.TextField(blank=True)
@@ -132,7 +133,8 @@ class Service(models.Model):
     class Meta:
         ordering = ["name"]
         indexes = [
-            models.Index(fields=["area", "is_published", "status"]),
+            # With the id, a Local Offer's live listings are read from the index alone (the search's first step).
+            models.Index(fields=["area", "is_published", "status", "id"], name="directory_service_live_idx"),
             models.Index(fields=["last_modified"]),
             models.Index(fields=["review_by"]),
         ]
@@ -150,6 +152,35 @@ class Service(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("directory:service", args=[self.area.slug, self.pk])
+
+
+class ServiceWord(models.Model):
+    """One normalised word of a listing: the inverted index (word -> listings) behind keyword search.
+
+    Holds exactly the words of ``Service.search_text``, one row per distinct word, ``in_name`` when the word is
+    in the listing's name. ``search.index_service`` and ``search.reindex`` write both together, so a search
+    can find the listings holding a word with an index range scan instead of a ``LIKE`` over every listing.
+    ``area`` is the listing's, copied so a Local Offer's search reads only its own part of the index."""
+
+    MAX_LENGTH = 100  # longer "words" (long digit runs, pasted junk) are cut; nobody types such a query
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="words", db_index=False)
+    area = models.ForeignKey(LocalArea, on_delete=models.CASCADE, related_name="+", db_index=False)
+    word = models.CharField(max_length=MAX_LENGTH)
+    in_name = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            # Leading columns: word (search across every area), area + word (a Local Offer's search and
+            # scores, read from the index alone), service (a listing's own words: deleting them, probing a short
+            # list of listings).
+            models.Index(fields=["word", "service"], name="directory_word_word_idx"),
+            models.Index(fields=["area", "word", "service", "in_name"], name="directory_word_area_idx"),
+            models.Index(fields=["service", "word", "in_name"], name="directory_word_service_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.word
 
 
 class Location(models.Model):
@@ -175,7 +206,11 @@ class Location(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        indexes = [models.Index(fields=["latitude", "longitude"])]
+        indexes = [
+            models.Index(fields=["latitude", "longitude"]),
+            # A listing's points by location id without reading the rows (SQLite keeps the id apart from the row).
+            models.Index(fields=["id", "latitude", "longitude"], name="directory_location_point_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name or self.postcode or str(self.pk)

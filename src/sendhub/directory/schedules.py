@@ -192,6 +192,11 @@ def next_meeting(service, after: dt.datetime) -> dt.datetime | None:
     schedules = list(service.schedules.all())
     for sal in service.service_at_locations.all():
         schedules.extend(sal.schedules.all())
+    return soonest(schedules, after)
+
+
+def soonest(schedules: Iterable, after: dt.datetime) -> dt.datetime | None:
+    """The soonest next occurrence over some schedules, or None."""
     found = [when for s in schedules if (when := next_occurrence(s, after)) is not None]
     return min(found) if found else None
 

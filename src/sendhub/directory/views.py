@@ -201,7 +201,6 @@ class SearchView(PublicAreaMixin, TemplateView):
         )
         ids = [hit.service.pk for hit in found.hits]
         terms = selectors.terms_by_service(ids)
-        located = {s.pk: s for s in selectors.with_locations(Service.objects.filter(pk__in=ids))}
         context.update(
             searched=searched,
             place=place,
@@ -213,7 +212,7 @@ class SearchView(PublicAreaMixin, TemplateView):
                     miles=miles(hit.distance_km),
                     next_meeting=hit.next_meeting,
                     terms=terms.get(hit.service.pk) or selectors.empty_terms(),
-                    district=selectors.district_of(located[hit.service.pk]) if hit.service.pk in located else "",
+                    district=hit.district,
                 )
                 for hit in found.hits
             ],

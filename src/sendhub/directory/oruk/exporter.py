@@ -27,9 +27,7 @@ def services(area: LocalArea | None = None) -> Iterator[dict[str, Any]]:
         qs = qs.filter(area=area)
     ids = list(qs.order_by("name", "id").values_list("pk", flat=True))
     for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        found = {s.pk: s for s in ser.services_queryset(full=True).filter(pk__in=chunk)}
-        yield from ser.serialize_services([found[pk] for pk in chunk if pk in found], full=True)
+        yield from ser.full_services(ids[start : start + CHUNK])
 
 
 def export(out: Path | str, area: LocalArea | None = None) -> int:

@@ -220,7 +220,7 @@ def _ndjson(qs: QuerySet, serialize: Callable[[list], list]) -> StreamingHttpRes
         for start in range(0, len(ids), MAX_PER_PAGE):
             chunk = ids[start : start + MAX_PER_PAGE]
             objects = list(qs.filter(pk__in=chunk))
-            by_id = {obj.pk: obj for obj in objects}
+            by_id = {getattr(obj, "pk", obj): obj for obj in objects}  # objects, or ids from a values_list
             for item in serialize([by_id[pk] for pk in chunk if pk in by_id]):
                 yield json.dumps(item, ensure_ascii=False) + "\n"
 
@@ -361,8 +361,10 @@ def services(request: HttpRequest):
     qs = qs.order_by("name", "id")
     if minimal:
         return _listing(request, qs.only("id", "name", "status", "last_modified"), _minimal)
-    qs = ser.services_queryset(qs, full=full)
-    return _listing(request, qs, functools.partial(ser.serialize_services, full=full))
+    if full:
+        return _listing(request, qs.values_list("pk", flat=True), ser.full_services)
+    qs = ser.services_queryset(qs, full=False)
+    return _listing(request, qs, functools.partial(ser.serialize_services, full=False))
 
 
 def _minimal(items: list[Service]) -> list[dict[str, Any]]:
@@ -383,10 +385,10 @@ def _get_uuid(raw: str, what: str) -> uuid.UUID:
 @api_view
 def service(request: HttpRequest, id: str):  # noqa: A002 - the path parameter's ORUK name
     pk = _get_uuid(id, "service")
-    found = list(ser.services_queryset(full=True).filter(pk=pk))
+    found = ser.full_services(list(ser.published_services().filter(pk=pk).values_list("pk", flat=True)))
     if not found:
         raise ApiError(404, f"No service with id {id!r}.")
-    return ser.serialize_services(found, full=True)[0]
+    return found[0]
 
 
 def _terms() -> QuerySet[TaxonomyTerm]:
