@@ -231,12 +231,7 @@ def test_coverage_table_by_district_and_need(client_for, area, viewer_user, setu
 # Reminders ----------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def ledger(settings, tmp_path):
-    settings.SENDHUB_DIRECTORY_REMINDER_LEDGER = str(tmp_path / "ledger.json")
-
-
-def test_remind_command_emails_owners_once_a_day(area, admin_user, editor_user, setup, ledger):
+def test_remind_command_emails_owners_once_a_day(area, admin_user, editor_user, setup):
     today = timezone.localdate()
     linked, unlinked = setup["linked"], setup["unlinked"]
     make_listing(area, linked, name="Overdue Linked", review_by=(today - timedelta(days=2)).isoformat())
@@ -257,10 +252,17 @@ def test_remind_command_emails_owners_once_a_day(area, admin_user, editor_user, 
 
     call_command("directory_remind", stdout=StringIO())
     assert len(mail.outbox) == 2  # idempotent per day
+    from sendhub.directory.models import ReminderSent
+
+    assert ReminderSent.objects.count() == 3
+    assert not ReminderSent.objects.filter(recipient__contains="@").exists(), "addresses are kept only hashed"
 
     tomorrow = (today + timedelta(days=1)).isoformat()
     call_command("directory_remind", "--today", tomorrow, stdout=StringIO())
     assert len(mail.outbox) == 4
+    in_a_month = (today + timedelta(days=40)).isoformat()
+    call_command("directory_remind", "--today", in_a_month, stdout=StringIO())
+    assert not ReminderSent.objects.filter(sent_on__lt=today + timedelta(days=9)).exists(), "old rows go"
 
 
 def test_owners_fall_back_to_administrators_when_the_partner_has_no_editors(area, admin_user, setup):

@@ -489,3 +489,22 @@ class Place(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ReminderSent(models.Model):
+    """Which owner was reminded of which listing on which day, so running the reminders twice in a day (or from
+    two app servers) emails nobody twice. The address is kept only as its SHA-256: the ledger needs to recognise
+    it, never to read it. Rows older than a month are deleted by the reminder run itself."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    recipient = models.CharField(max_length=64)
+    sent_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["service", "recipient", "sent_on"], name="reminder_once_a_day")
+        ]
+        indexes = [models.Index(fields=["sent_on"])]
+
+    def __str__(self) -> str:
+        return f"Reminder about listing {self.service_id} on {self.sent_on}"

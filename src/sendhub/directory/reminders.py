@@ -4,18 +4,17 @@ A listing's owners are the editors of the partner organisation linked to its pro
 no linked partner, or that partner has no active editors, the area's administrators. Each owner gets one email
 a day naming their listings whose review-by date has passed or falls within the next 14 days.
 
-Sending is idempotent per day: a small ledger (a JSON file in the data directory, or the path in the
-``SENDHUB_DIRECTORY_REMINDER_LEDGER`` setting) records who was sent which listings on which day, so running
-the command twice in a day emails nobody twice.
+Sending is idempotent per day: a ledger in the database (``ReminderSent``: listing, hashed address, day) records
+who was sent which listings on which day, so running the command twice in a day, or on two servers one after the
+other, emails nobody twice.
 """
 
 from __future__ import annotations
 
-import json
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -23,7 +22,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from sendhub.accounts.models import Membership, Role
-from sendhub.directory.models import Service
+from sendhub.directory.models import ReminderSent, Service
 
 DAYS_AHEAD = 14
 LEDGER_DAYS = 31
@@ -36,25 +35,8 @@ class ReminderResult:
     skipped: int
 
 
-def ledger_path() -> Path:
-    configured = getattr(settings, "SENDHUB_DIRECTORY_REMINDER_LEDGER", None)
-    return Path(configured) if configured else Path(settings.DATA_DIR) / "directory-reminders.json"
-
-
-def _read_ledger(path: Path) -> dict[str, list[str]]:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-
-
-def _write_ledger(path: Path, ledger: dict[str, list[str]], today: date) -> None:
-    oldest = (today - timedelta(days=LEDGER_DAYS)).isoformat()
-    kept = {day: keys for day, keys in ledger.items() if day >= oldest}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(kept, indent=1, sort_keys=True), encoding="utf-8")
-    tmp.replace(path)
+def recipient_key(email: str) -> str:
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()
 
 
 def due_listings(today: date, area=None):
@@ -100,15 +82,14 @@ def _body(services: list[Service], today: date) -> str:
 
 def send_reminders(today: date | None = None, area=None) -> ReminderResult:
     today = today or timezone.localdate()
-    path = ledger_path()
-    ledger = _read_ledger(path)
-    sent_today = set(ledger.get(today.isoformat(), []))
+    ReminderSent.objects.filter(sent_on__lt=today - timedelta(days=LEDGER_DAYS)).delete()
+    sent_today = set(ReminderSent.objects.filter(sent_on=today).values_list("recipient", "service_id"))
     by_owner: dict[str, list[Service]] = defaultdict(list)
     owners_cache: dict = {}
     skipped = 0
     for service in due_listings(today, area):
         for email in owners_of(service, owners_cache):
-            if f"{email}|{service.pk}" in sent_today:
+            if (recipient_key(email), service.pk) in sent_today:
                 skipped += 1
                 continue
             by_owner[email].append(service)
@@ -119,7 +100,9 @@ def send_reminders(today: date | None = None, area=None) -> ReminderResult:
                    + (f" ({overdue} overdue)" if overdue else ""))
         send_mail(subject, _body(services, today), settings.DEFAULT_FROM_EMAIL, [email])
         emails += 1
-        sent_today.update(f"{email}|{s.pk}" for s in services)
-        ledger[today.isoformat()] = sorted(sent_today)
-        _write_ledger(path, ledger, today)  # after each email: a crash part-way never sends one twice
+        # Recorded after each email: a crash part-way never sends one twice.
+        ReminderSent.objects.bulk_create(
+            [ReminderSent(service=s, recipient=recipient_key(email), sent_on=today) for s in services],
+            ignore_conflicts=True,
+        )
     return ReminderResult(emails=emails, listings=len({s.pk for v in by_owner.values() for s in v}), skipped=skipped)
