@@ -93,7 +93,7 @@ def rows_the_demo_does_not_make(area) -> None:
     from django_otp.plugins.otp_totp.models import TOTPDevice
     from django_tasks_db.models import DBTaskResult
 
-    from sendhub.directory.models import Contact, Postcode, Service
+    from sendhub.directory.models import Contact, Postcode, ReminderSent, Service
     from sendhub.outcomes.models import DfeRelease, DfeValue, StatisticalNeighbour
     from sendhub.voice.models import ClassifierModel
 
@@ -116,6 +116,8 @@ def rows_the_demo_does_not_make(area) -> None:
     StatisticalNeighbour.objects.create(la_name="Lancashire", neighbour_name="Cumbria", rank=1)
     Postcode.objects.create(postcode="PR1 2AB", latitude=53.76, longitude=-2.7, district="Preston")
     Contact.objects.create(service=Service.objects.filter(area=area).first(), name="Duty desk", email="d@example.org")
+    ReminderSent.objects.create(service=Service.objects.filter(area=area).first(), recipient="0" * 64,
+                                sent_on=timezone.localdate())
     ClassifierModel.objects.create(area=area, backend="tfidf", training_size=3, state=bytes(range(256)))
     DBTaskResult.objects.create(
         args_kwargs={"args": [], "kwargs": {}}, task_path="sendhub.operations.tasks.apply_retention",
