@@ -6,8 +6,8 @@ until the child is well under way (it has read half the file and its transaction
 kills it, and checks that the previous return, its person-level rows and its measures are exactly as they were;
 then the same command run again imports the file.
 
-A second test kills the child in the moment after the import's transaction has committed and before the
-measures are stored: see ``MeasuresMissingAfterCrash``.
+A second test watches a whole import and checks there is never a moment at which the new return is current
+without its measures (they are stored in the import's transaction), so no crash can leave it that way.
 """
 
 from __future__ import annotations
@@ -37,10 +37,6 @@ pytestmark = [
 LARGE_PERSONS = 20000  # a few seconds of work for the child: time enough to catch it half-way
 TIMEOUT = 180
 LEFTOVER_SECONDS = 15
-
-
-class MeasuresMissingAfterCrash(AssertionError):
-    """The area's current return has no measures: the import committed, then died before computing them."""
 
 
 @pytest.fixture(scope="module")
@@ -225,36 +221,26 @@ def test_import_killed_mid_way_leaves_the_previous_return_intact(area, returns, 
     retry_succeeds(returns, tmp_path, area, previous)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=MeasuresMissingAfterCrash,
-    reason=(
-        "outcomes.services.sen2_import commits the import (new return current, previous superseded and its person "
-        "rows deleted) before recompute_measures stores the new return's measures in a second transaction; a crash "
-        "in between leaves the area's current return with no measures until the file is imported again"
-    ),
-)
-def test_import_killed_after_commit_before_measures(area, returns, tmp_path):
+def test_the_new_return_is_never_current_without_its_measures(area, returns, tmp_path):
+    """The rows and the measures are committed together, so there is no moment at which a crash could leave the
+    area's current return without measures (and the previous one superseded)."""
     previous = import_previous(returns)
-    before = state(area)
-
     process = start_import(returns["large"], tmp_path)
 
     def committed_without_measures() -> bool:
         new = Sen2Return.objects.filter(area=area, is_current=True).exclude(pk=previous.pk).first()
         return new is not None and not MeasureValue.objects.filter(sen2_return=new).exists()
 
-    kill_when(process, committed_without_measures, "committing the import but not yet the measures", tmp_path)
-    wait_for_no_other_transaction()
-
+    deadline = time.monotonic() + TIMEOUT
+    seen = False
+    while process.poll() is None and not seen:
+        seen = committed_without_measures()
+        if time.monotonic() > deadline:
+            os.killpg(process.pid, signal.SIGKILL)
+            pytest.fail(f"the import did not finish within {TIMEOUT} s")
+        time.sleep(0.005)
+    process.wait(timeout=TIMEOUT)
+    assert not seen, "the new return was current before its measures were stored"
+    assert process.returncode == 0, output(tmp_path)
     current = Sen2Return.objects.get(area=area, collection_year=2025, is_current=True)
-    measured = MeasureValue.objects.filter(sen2_return=current).exists()
-    if current.pk == previous.pk:
-        assert state(area) == before
-    # Whatever else happened, an import run again repairs it.
-    retry_succeeds(returns, tmp_path, area, previous, half_done=int(current.pk != previous.pk))
-    if not measured:
-        raise MeasuresMissingAfterCrash(
-            f"after the crash, return {current.pk} was current with {current.person_count} persons and no measures; "
-            f"the previous return {previous.pk} was superseded and its person-level rows deleted"
-        )
+    assert current.pk != previous.pk and MeasureValue.objects.filter(sen2_return=current).exists()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import BinaryIO
 
+from django.db import transaction
+
 from sendhub.accounts.models import LocalArea
 
 
@@ -17,7 +19,10 @@ def sen2_import(*, stream: BinaryIO, filename: str, area: LocalArea, imported_by
     from sendhub.outcomes.computation import recompute_measures
     from sendhub.outcomes.sen2.importer import import_sen2
 
-    result = import_sen2(stream=stream, filename=filename, area=area, imported_by=imported_by)
-    if result.sen2_return is not None:
-        recompute_measures(result.sen2_return)
+    # One transaction for the rows and their measures: committed separately, a crash between the two left the new
+    # return current (and the previous one superseded) with no measures at all.
+    with transaction.atomic():
+        result = import_sen2(stream=stream, filename=filename, area=area, imported_by=imported_by)
+        if result.sen2_return is not None:
+            recompute_measures(result.sen2_return)
     return result
