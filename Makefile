@@ -65,6 +65,7 @@ test-postgres:
 # medium severity or above fail; each reviewed exception is marked "# nosec <id>" with its reason beside it.
 lint:
 	$(BIN)/ruff check src tests bench
+	$(BIN)/bandit --quiet --recursive src --severity-level medium --confidence-level medium
 
 bench: install-test assets
 	$(BIN)/pip install --quiet -e '.[test,bench]'

@@ -114,7 +114,7 @@ class _Writer:
             with connection.cursor() as cursor:
                 for model in self.models:
                     table = model._meta.db_table
-                    cursor.execute(f'SELECT COALESCE(MAX("id"), 0) FROM "{table}"')  # noqa: S608
+                    cursor.execute(f'SELECT COALESCE(MAX("id"), 0) FROM "{table}"')  # noqa: S608 # nosec B608 - our own table and column names
                     top = cursor.fetchone()[0]
                     if self.vendor == "sqlite":
                         cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
@@ -160,7 +160,7 @@ class _Writer:
                 values.append(record)
             placeholders = ", ".join(["%s"] * len(columns))
             with connection.cursor() as cursor:
-                cursor.executemany(f'INSERT INTO "{table}" ({column_sql}) VALUES ({placeholders})', values)  # noqa: S608
+                cursor.executemany(f'INSERT INTO "{table}" ({column_sql}) VALUES ({placeholders})', values)  # noqa: S608 # nosec B608 - our own table and column names
             return
         model.objects.bulk_create([model(**{a: row[a] for a in self.attnames[model]}) for row in rows], batch_size=1000)
 
@@ -172,7 +172,7 @@ class _Writer:
         with connection.cursor() as cursor:
             for model in (ActivePlan, EhcRequest, Sen2Person):
                 table = model._meta.db_table
-                cursor.execute(f'DELETE FROM "{table}" WHERE "sen2_return_id" IN ({marks})', sen2_return_ids)  # noqa: S608
+                cursor.execute(f'DELETE FROM "{table}" WHERE "sen2_return_id" IN ({marks})', sen2_return_ids)  # noqa: S608 # nosec B608 - our own table and column names
 
 
 class _Store:
