@@ -110,7 +110,10 @@ def test_the_command_refuses_without_the_demo():
 # The load scenario ----------------------------------------------------------------------------------------
 
 
-@pytest.mark.skipif(importlib.util.find_spec("locust") is None, reason="locust is not installed (the load extra)")
+@pytest.mark.skipif(
+    importlib.util.find_spec("locust") is None,
+    reason="locust is not installed (`make test` installs it with the load extra)",
+)
 def test_the_locustfile_has_families_and_staff_with_well_formed_tasks():
     probe = (
         "import json, sys\n"

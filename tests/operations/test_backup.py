@@ -401,7 +401,10 @@ def test_missing_postgresql_tools_are_explained(monkeypatch, tmp_path, settings)
         backup.find_pg_tool("pg_dump")
 
 
-@pytest.mark.skipif(os.environ.get("DATABASE_URL", "").startswith("postgres") is False, reason="PostgreSQL only")
+@pytest.mark.skipif(
+    os.environ.get("DATABASE_URL", "").startswith("postgres") is False,
+    reason="pg_dump round trip: runs in the PostgreSQL pass of make test",
+)
 def test_postgresql_without_pg_dump_changes_nothing(tmp_path, settings):
     small_world()
     settings.SENDHUB_PG_BIN_DIR = str(tmp_path)

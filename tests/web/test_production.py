@@ -223,7 +223,10 @@ def _redis_is_running() -> bool:
         return False
 
 
-@pytest.mark.skipif(not _redis_is_running(), reason="needs Redis on 127.0.0.1:6379 (as on the CI machine)")
+@pytest.mark.skipif(
+    not _redis_is_running(),
+    reason="needs a Redis server on 127.0.0.1:6379 (the CI machine runs one; the app itself works without)",
+)
 def test_two_app_servers_share_rate_limit_counts_through_redis():
     from django.core.cache.backends.redis import RedisCache
 
