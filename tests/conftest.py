@@ -30,13 +30,10 @@ def pytest_configure(config):
 @pytest.fixture(scope="session", autouse=True)
 def _record_suite_logs():
     """Everything the suite logs, written as production writes it (JSON, request ids, scrubbed) to SUITE_LOG."""
-    from sendhub.logs import PersonalDataFilter, RequestIdFilter, SendHubJsonFormatter
+    from tests.logscan import as_production_writes
 
     SUITE_LOG.parent.mkdir(exist_ok=True)
-    handler = logging.FileHandler(SUITE_LOG, mode="w", encoding="utf-8")
-    handler.setFormatter(SendHubJsonFormatter())
-    handler.addFilter(RequestIdFilter())
-    handler.addFilter(PersonalDataFilter())
+    handler = as_production_writes(logging.FileHandler(SUITE_LOG, mode="w", encoding="utf-8"))
     handler.setLevel(logging.INFO)
     logging.getLogger().addHandler(handler)
     yield

@@ -7,6 +7,7 @@ fails if anything personal got through.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
 
@@ -38,3 +39,13 @@ def personal_data_in(lines: Iterable[str]) -> list[str]:
                 found.append(f"{label} {match.group(0)!r} in: {line[:300]}")
                 break
     return found
+
+
+def as_production_writes(handler: logging.Handler) -> logging.Handler:
+    """``handler`` with the production log pipeline: JSON lines, the request id, personal data scrubbed."""
+    from sendhub.logs import PersonalDataFilter, RequestIdFilter, SendHubJsonFormatter
+
+    handler.setFormatter(SendHubJsonFormatter())
+    handler.addFilter(RequestIdFilter())
+    handler.addFilter(PersonalDataFilter())
+    return handler

@@ -10,10 +10,9 @@ import logging
 import pytest
 from django.urls import reverse
 
-from sendhub.logs import PersonalDataFilter, RequestIdFilter, SendHubJsonFormatter
 from sendhub.outcomes import services as outcomes_services
 from sendhub.outcomes.sen2.generate import generate_sen2
-from tests.logscan import personal_data_in
+from tests.logscan import as_production_writes, personal_data_in
 
 
 def test_the_scanner_finds_each_kind_of_personal_data():
@@ -33,10 +32,7 @@ def test_the_scanner_finds_each_kind_of_personal_data():
 def production_log():
     """The log lines written while the test runs, as production writes them."""
     stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(SendHubJsonFormatter())
-    handler.addFilter(RequestIdFilter())
-    handler.addFilter(PersonalDataFilter())
+    handler = as_production_writes(logging.StreamHandler(stream))
     root = logging.getLogger()
     request_logger = logging.getLogger("sendhub.request")
     old_level = request_logger.level

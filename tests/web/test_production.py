@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from sendhub import config, logs
 from sendhub.web import health
+from tests.logscan import as_production_writes
 
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
@@ -74,11 +75,7 @@ def test_scrub_removes_emails_postcodes_and_phone_numbers_but_keeps_districts():
 
 
 def _json_handler(stream):
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(logs.SendHubJsonFormatter())
-    handler.addFilter(logs.RequestIdFilter())
-    handler.addFilter(logs.PersonalDataFilter())
-    return handler
+    return as_production_writes(logging.StreamHandler(stream))
 
 
 @pytest.mark.django_db
