@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from datetime import date
 
 import pytest
@@ -184,3 +185,218 @@ def test_import_command_prints_summary_and_errors(area, tmp_path, monkeypatch):
     )
     with pytest.raises(CommandError, match="No area has LA code or slug 'nowhere'"):
         call_command("sen2_import", str(good), "--area", "nowhere")
+
+
+# The parser process (big files are parsed in a forked process while this one writes) ---------------------------
+
+
+@pytest.fixture(params=["one part", "two parts"])
+def parser_process(request, monkeypatch):
+    """Use parser processes for every file (one, or two reading a part each), with small messages so that even a
+    small file takes several."""
+    from sendhub.outcomes.sen2 import importer
+
+    monkeypatch.setattr(importer, "PARSER_PROCESS_MIN_BYTES", 0)
+    monkeypatch.setattr(importer, "TWO_PARTS_MIN_BYTES", 0 if request.param == "two parts" else None)
+    monkeypatch.setattr(importer, "PIPE_BATCH_PERSONS", 3)
+    return request.param
+
+
+def stored(ret) -> list:
+    """Everything stored for a return, without ids (which differ between imports)."""
+    persons = list(Sen2Person.objects.filter(sen2_return=ret).order_by("position").values())
+    requests = list(EhcRequest.objects.filter(sen2_return=ret).order_by("person__position", "id").values())
+    plans = list(ActivePlan.objects.filter(sen2_return=ret).order_by("request__person__position", "id").values())
+    for rows in (persons, requests, plans):
+        for row in rows:
+            for name in ("id", "sen2_return_id", "person_id", "request_id"):
+                row.pop(name, None)
+    return [persons, requests, plans]
+
+
+MIXED = [
+    person_xml(),
+    person_xml(upn="B888123456789", uln="", postcode="BB18 6AB"),
+    person_xml(postcode="XYZ"),
+    person_xml(start="2025-03-10", upn="", uln=""),
+    person_xml(requests=REQUEST.format(start="2024-07-10", week20="1") * 2),
+    person_xml(requests="<Requests><ReceivedDate>2024-03-01</ReceivedDate><Foo>1</Foo></Requests>"),
+] * 4
+
+
+@pytest.mark.parametrize("parts", [1, 2])
+def test_parser_processes_store_what_the_single_process_stores(area, monkeypatch, parts):
+    from sendhub.outcomes.sen2 import importer
+
+    data = sen2_xml(*MIXED)
+    monkeypatch.setattr(importer, "PARSER_PROCESS_MIN_BYTES", None)
+    single = run(area, data)
+    expected = (stored(single.sen2_return), single.errors, single.warnings, single.counts)
+    monkeypatch.setattr(importer, "PARSER_PROCESS_MIN_BYTES", 0)
+    monkeypatch.setattr(importer, "TWO_PARTS_MIN_BYTES", 0 if parts == 2 else None)
+    monkeypatch.setattr(importer, "PIPE_BATCH_PERSONS", 5)
+    read_in_two_parts, read = importer._read_in_two_parts, []
+
+    def spy(*args, **kwargs):
+        read.append(read_in_two_parts(*args, **kwargs))
+        return read[-1]
+
+    monkeypatch.setattr(importer, "_read_in_two_parts", spy)
+    parallel = run(area, data)
+    assert len([r for r in read if r is not None]) == (parts == 2)  # two parts were read, and fitted
+    assert parallel.ok and parallel.sen2_return.checksum == single.sen2_return.checksum
+    assert (stored(parallel.sen2_return), parallel.errors, parallel.warnings, parallel.counts) == expected
+    assert parallel.sen2_return.warnings == single.sen2_return.warnings
+    assert Sen2Person.objects.count() == len(MIXED)  # the first import was superseded
+
+
+def test_parser_process_reports_every_problem_and_stores_nothing(area, parser_process):
+    bad = REQUEST.format(start="2024-07-10", week20="Y").replace("<ReceivedDate>2024-03-01</ReceivedDate>", "")
+    persons = [person_xml() for _ in range(10)] + [person_xml(requests=bad), person_xml(dob="2014-13-45")]
+    result = run(area, sen2_xml(*persons, person_xml(postcode="XYZ")))
+    assert result.sen2_return is None and Sen2Return.objects.count() == 0 and person_rows() == 0
+    assert {(e["position"], e["path"].rsplit("/", 1)[-1]) for e in result.errors} == {
+        (11, "ReceivedDate"), (11, "Week20"), (12, "PersonBirthDate")
+    }
+    assert result.error_count == 3 and result.warning_count == 1
+
+
+@pytest.mark.parametrize("data, message", [(BILLION_LAUGHS, DOCTYPE_MESSAGE), (b"", EMPTY_MESSAGE)])
+def test_parser_process_refuses_bad_files(area, parser_process, data, message):
+    result = run(area, data)
+    assert result.sen2_return is None and message in result.errors[0]["rule"]
+    assert Sen2Return.objects.count() == 0 and person_rows() == 0
+
+
+def test_bad_file_after_many_good_persons_rolls_back_in_the_parser_process(area, parser_process):
+    data = sen2_xml(*[person_xml() for _ in range(30)]).replace(b"</Persons>", b"<Person>", 1)
+    result = run(area, data)
+    assert "not well-formed" in result.errors[0]["rule"]
+    assert result.sen2_return is None and Sen2Return.objects.count() == 0 and person_rows() == 0
+
+
+@pytest.mark.parametrize("how", ["raises", "dies"])
+def test_a_failing_parser_process_leaves_the_previous_return(area, parser_process, monkeypatch, how):
+    import os
+
+    from sendhub.outcomes.sen2 import pipeline
+
+    previous = run(area, sen2_xml(person_xml(), person_xml())).sen2_return
+    real_read_rows = pipeline.read_rows
+
+    class Failing:
+        def __init__(self, sink):
+            self.sink, self.batches = sink, 0
+
+        def open(self, info):
+            self.sink.open(info)
+
+        def write(self, batch):
+            self.sink.write(batch)
+            self.batches += 1
+            if self.batches == 2:  # after rows were written on the other side
+                if how == "dies":
+                    os._exit(3)
+                raise MemoryError("out of memory")
+
+    def failing_read_rows(reader, *, sink, **kwargs):
+        return real_read_rows(reader, sink=Failing(sink), **kwargs)
+
+    monkeypatch.setattr(pipeline, "read_rows", failing_read_rows)
+    expected = "stopped unexpectedly (exit code 3)" if how == "dies" else "failed: MemoryError: out of memory"
+    with pytest.raises(RuntimeError, match=re.escape(expected)):
+        run(area, sen2_xml(*[person_xml() for _ in range(20)]))
+    previous.refresh_from_db()
+    assert previous.is_current and list(Sen2Return.objects.all()) == [previous]
+    assert Sen2Person.objects.filter(sen2_return=previous).count() == 2 and Sen2Person.objects.count() == 2
+
+
+def test_no_parser_process_while_other_threads_run(area, parser_process, monkeypatch):
+    import os
+    import threading
+
+    def no_fork():
+        raise AssertionError("forked with another thread running")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert run(area, sen2_xml(person_xml(), person_xml())).ok
+    finally:
+        stop.set()
+        other.join()
+
+
+def same_as_single_process(area, monkeypatch, data: bytes) -> list:
+    """Import ``data`` in one process and then in two parts; assert the same outcome; the two-part results."""
+    from sendhub.outcomes.sen2 import importer
+
+    monkeypatch.setattr(importer, "PARSER_PROCESS_MIN_BYTES", None)
+    single = run(area, data)
+    expected = (single.errors, single.warnings, single.counts, single.ok and stored(single.sen2_return))
+    monkeypatch.setattr(importer, "PARSER_PROCESS_MIN_BYTES", 0)
+    monkeypatch.setattr(importer, "TWO_PARTS_MIN_BYTES", 0)
+    monkeypatch.setattr(importer, "PIPE_BATCH_PERSONS", 2)
+    read_in_two_parts, read = importer._read_in_two_parts, []
+
+    def spy(*args, **kwargs):
+        read.append(read_in_two_parts(*args, **kwargs))
+        return read[-1]
+
+    monkeypatch.setattr(importer, "_read_in_two_parts", spy)
+    parts = run(area, data)
+    assert (parts.errors, parts.warnings, parts.counts, parts.ok and stored(parts.sen2_return)) == expected
+    return read
+
+
+def test_two_parts_that_do_not_fit_are_read_as_one(area, monkeypatch):
+    persons = [person_xml() for _ in range(12)]
+    # An error in the second half: the two parts are abandoned and the file read in one, for the right line.
+    broken = sen2_xml(*persons).replace(b"</Surname>", b"</Surnam>", 10)
+    assert [r is None for r in same_as_single_process(area, monkeypatch, broken)] == [True]
+    # Persons not directly in Persons: the first part's closing tags do not fit.
+    grouped = sen2_xml("<Group>", *persons, "</Group>")
+    assert [r is None for r in same_as_single_process(area, monkeypatch, grouped)] == [True]
+
+
+def test_files_that_cannot_be_cut_or_counted_are_read_in_one_part(area, monkeypatch):
+    persons = [person_xml() for _ in range(12)]
+    commented = sen2_xml(persons[0], "<!-- <Person> -->", *persons[1:])
+    assert same_as_single_process(area, monkeypatch, commented) == [None]  # tried, and given up before parsing
+    prefixed = sen2_xml(*persons).replace(b"<Message>", b'<s:Message xmlns:s="urn:sen2">').replace(
+        b"</Message>", b"</s:Message>"
+    )
+    assert same_as_single_process(area, monkeypatch, prefixed) == []
+    assert same_as_single_process(area, monkeypatch, sen2_xml(*persons).decode().encode("utf-16")) == []
+
+
+def test_two_parts_with_problems_on_both_sides(area, monkeypatch):
+    odd = person_xml(requests="<Requests><ReceivedDate>2024-03-01</ReceivedDate><Foo>1</Foo></Requests>")
+    persons = [odd, person_xml(postcode="XYZ"), person_xml(dob="2014-13-45"), person_xml(upn="", uln="")] * 5
+    data = sen2_xml(*persons, namespace="urn:sen2")
+    assert [r is not None for r in same_as_single_process(area, monkeypatch, data)] == [True]
+
+
+def test_progress_counts_the_persons_written_batch_by_batch(area, parser_process, tmp_path, monkeypatch):
+    import sendhub.outcomes.computation as computation
+    from sendhub.outcomes.management.commands import sen2_import
+
+    seen: list[int] = []
+    result = import_sen2(stream=io.BytesIO(sen2_xml(*MIXED)), filename="sen2.xml", area=area, progress=seen.append)
+    assert result.ok and len(seen) > 2  # several batches of 3 persons
+    assert seen == sorted(seen) and seen[-1] == len(MIXED) == result.counts["persons"]
+
+    # The command prints a line each time another PROGRESS_STEP persons are written, with -v 2 only.
+    monkeypatch.setattr(computation, "recompute_measures", lambda sen2_return: None)
+    monkeypatch.setattr(sen2_import, "PROGRESS_STEP", 10)
+    path = tmp_path / "sen2.xml"
+    path.write_bytes(sen2_xml(*MIXED))
+    err = io.StringIO()
+    call_command("sen2_import", str(path), "--area", "888", "-v", "2", stdout=io.StringIO(), stderr=err)
+    lines = re.findall(r"Written (\d+) persons so far", err.getvalue())
+    assert len(lines) == 2 and 10 <= int(lines[0]) < 20 <= int(lines[1]) <= len(MIXED)
+    err = io.StringIO()
+    call_command("sen2_import", str(path), "--area", "888", stdout=io.StringIO(), stderr=err)
+    assert "so far" not in err.getvalue()

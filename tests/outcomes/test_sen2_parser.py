@@ -273,3 +273,9 @@ def test_code_lists_are_data_per_year():
         "other",
     ]
     assert [parse_flag(v) for v in ("1", "0", "true", "FALSE", "Y", None)] == [True, False, True, False, None, None]
+
+
+def test_a_rank_in_superscript_digits_is_an_error_not_a_crash():
+    odd = REQUEST.format(start="2024-07-10", week20="0").replace("<SENtypeRank>2<", "<SENtypeRank>²<")
+    problems = problems_of(sen2_xml(person_xml(requests=odd)))
+    assert [p["rule"] for p in problems if p["severity"] == "error"] == ["SENtypeRank must be a whole number (got '²')"]

@@ -2,30 +2,51 @@
 
 ``import_sen2(stream=..., filename=..., area=...)`` returns an ``ImportResult``. The design, and why:
 
-- **One pass, constant memory.** The file is read once with ``iterparse`` (``parser.iter_sen2``) while its
-  SHA-256 is computed. Each person is checked (``validate.check_person``), minimised at once (``minimise``) and
-  added to a buffer that is written every ``BATCH_PERSONS`` persons, so memory does not grow with the file.
+- **One pass, constant memory.** The file is read once with ``iterparse`` (``parser.iter_sen2_elements``) while
+  its SHA-256 is computed (``pipeline.read_rows``). Each person becomes minimised rows at once and rows are
+  written in batches, so memory does not grow with the file.
+- **A fast path for valid persons.** Most persons have no problem at all: ``rows.RowBuilder.build`` reads such a
+  person in one pass and certifies it against every rule; anything else (a warning, an error, an odd value) goes
+  through the exact path (``parser.person_from_element`` → ``validate.check_person``), which words every
+  problem. The rules and messages are ``validate``'s; the fast path only accepts persons it passes cleanly.
+- **Parsing overlaps writing.** Files of ``PARSER_PROCESS_MIN_BYTES`` or more are read in a forked parser process
+  that sends minimised rows down a pipe while this process writes them (``_read_in_parser_processes``); from
+  ``TWO_PARTS_MIN_BYTES``, when the file allows it, in two, each reading half of the file (``split``), so that
+  parsing uses both cores of a two-core machine while this process writes. The database connection and the
+  transaction never leave this process, so atomicity is unchanged; if the two parts do not fit together as the
+  whole file (a file error, say), what they wrote is rolled back to a savepoint and the file is read in one.
 - **A file with any error stores nothing.** Everything happens inside one transaction. At the first error the
   importer stops writing but keeps reading to report *every* problem (the lists kept are capped at
   ``MAX_PROBLEMS`` each, with the total counted); at the end the transaction is rolled back. Reading the file
   twice (validate, then store) would cost a second parse on every good file; rolling back costs only on bad ones.
-- **Fast inserts.** Rows are written with one multi-row statement per batch and table: ``executemany`` on
+  If the parser process fails or dies, the import raises and rolls back too.
+- **Fast inserts.** Rows are tuples written with one multi-row statement per batch and table: ``executemany`` on
   SQLite, ``COPY`` on PostgreSQL, with primary keys assigned by the importer (from the table's maximum under
   SQLite's write lock; from the identity sequence on PostgreSQL) so that requests can point at persons and
-  active plans at requests without reading anything back. Columns come from the models' ``_meta``.
+  active plans at requests without reading anything back. Columns are checked against the models' ``_meta``.
 - **Supersede.** When the new return is stored, the area's previous current return for the same collection
   year is marked superseded (``is_current`` false, ``superseded_at`` now) and its person-level rows (persons,
   requests, active plans) are deleted; its ``MeasureValue`` rows stay as history.
 - **Minimisation.** Names are never read into the rows; birth date, postcode, UPN and ULN become ages, the
-  postcode district and a keyed hash (``settings.SENDHUB_PERSON_KEY``). Logs carry counts and timings only.
+  postcode district and a keyed hash (``settings.SENDHUB_PERSON_KEY``) in the process that parses, so only
+  minimised rows cross the pipe. Logs carry counts and timings only.
 """
 
 from __future__ import annotations
 
+import gc
+import io
 import logging
-import operator
+import multiprocessing
+import multiprocessing.connection
+import os
+import signal
+import sys
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import BinaryIO
 
 from django.conf import settings
@@ -35,15 +56,23 @@ from django.utils import timezone
 from sendhub.accounts.models import LocalArea
 from sendhub.outcomes.models import ActivePlan, EhcRequest, Sen2Person, Sen2Return
 
-from . import minimise
-from .codes import code_lists
-from .parser import HashingReader, Header, Sen2FileError, iter_sen2
-from .validate import ERROR, WARNING, HeaderInfo, check_header, check_person, unknown_items
+from .parser import HashingReader
+from .pipeline import MAX_PROBLEMS, Problems, Sink, parser_process, read_rows, receive, unknown_item_rule
+from .rows import PERSON_COLUMNS, PLAN_COLUMNS, REQUEST_COLUMNS, PersonRows
+from .split import CLOSING, FileView, PartReader, count_persons, file_view, find_cut
+from .validate import WARNING, HeaderInfo
 
 logger = logging.getLogger(__name__)
 
-BATCH_PERSONS = 5000
-MAX_PROBLEMS = 1000
+# Files at least this big are parsed in a second process (``None``: never); smaller ones gain too little to pay
+# for starting it.
+PARSER_PROCESS_MIN_BYTES: int | None = 4 * 1024 * 1024
+# Files at least this big are read as two parts in two parser processes, when they allow it (see ``split``).
+TWO_PARTS_MIN_BYTES: int | None = 8 * 1024 * 1024
+# Persons per message from the parser process: small enough that writing starts soon after parsing does.
+PIPE_BATCH_PERSONS = 500
+_GC_THRESHOLD = 50_000  # allocations between collections while rows stream (Python's default is 700)
+PIPE_BYTES = 1 << 20  # the pipe's buffer (Linux's default most); a message of 500 persons is about 130 kB
 
 
 @dataclass
@@ -71,27 +100,6 @@ class _Rollback(Exception):
     """Raised inside the transaction to undo everything written for a file with errors."""
 
 
-class _Problems:
-    """Keeps the first ``MAX_PROBLEMS`` errors and warnings and counts them all."""
-
-    def __init__(self):
-        self.errors: list[dict] = []
-        self.warnings: list[dict] = []
-        self.error_count = 0
-        self.warning_count = 0
-
-    def extend(self, problems: list[dict]) -> None:
-        for item in problems:
-            if item["severity"] == ERROR:
-                self.error_count += 1
-                if len(self.errors) < MAX_PROBLEMS:
-                    self.errors.append(item)
-            else:
-                self.warning_count += 1
-                if len(self.warnings) < MAX_PROBLEMS:
-                    self.warnings.append(item)
-
-
 def _fields(model) -> list[str]:
     return [f.attname for f in model._meta.concrete_fields]
 
@@ -102,17 +110,14 @@ class _Writer:
     def __init__(self, sen2_return_id: int):
         self.vendor = connection.vendor
         self.sen2_return_id = sen2_return_id
-        self.models = (Sen2Person, EhcRequest, ActivePlan)
-        self.attnames = {m: _fields(m) for m in self.models}
-        self.getters = {m: operator.itemgetter(*self.attnames[m]) for m in self.models}
-        self.date_positions = {
-            m: [i for i, f in enumerate(m._meta.concrete_fields) if f.get_internal_type() == "DateField"]
-            for m in self.models
-        }
+        self.columns = {Sen2Person: PERSON_COLUMNS, EhcRequest: REQUEST_COLUMNS, ActivePlan: PLAN_COLUMNS}
+        for model, columns in self.columns.items():
+            if set(columns) != set(_fields(model)):  # a new model field must be given a value by ``rows``
+                raise RuntimeError(f"sen2.rows does not fill the columns of {model.__name__}: {sorted(_fields(model))}")
         self.next_id: dict = {}
         if self.vendor != "postgresql":
             with connection.cursor() as cursor:
-                for model in self.models:
+                for model in self.columns:
                     table = model._meta.db_table
                     cursor.execute(f'SELECT COALESCE(MAX("id"), 0) FROM "{table}"')  # noqa: S608 # nosec B608 - our own table and column names
                     top = cursor.fetchone()[0]
@@ -122,7 +127,7 @@ class _Writer:
                         top = max(top, seq[0] if seq else 0)
                     self.next_id[model] = top + 1
 
-    def ids(self, model, count: int) -> list[int]:
+    def ids(self, model, count: int) -> range | list[int]:
         if count == 0:
             return []
         if self.vendor == "postgresql":
@@ -134,35 +139,48 @@ class _Writer:
                 return [row[0] for row in cursor.fetchall()]
         start = self.next_id[model]
         self.next_id[model] = start + count
-        return list(range(start, start + count))
+        return range(start, start + count)
 
-    def write(self, model, rows: list[dict]) -> None:
+    def write(self, model, rows: list[tuple]) -> None:
         if not rows:
             return
-        getter = self.getters[model]
         table = model._meta.db_table
-        columns = [model._meta.get_field(a).column if a != "id" else "id" for a in self.attnames[model]]
+        names = self.columns[model]
+        columns = [model._meta.get_field(a).column if a != "id" else "id" for a in names]
         column_sql = ", ".join(f'"{c}"' for c in columns)
         if self.vendor == "postgresql":
             with connection.cursor() as cursor:
                 with cursor.cursor.copy(f'COPY "{table}" ({column_sql}) FROM STDIN') as copy:
+                    write_row = copy.write_row
                     for row in rows:
-                        copy.write_row(getter(row))
+                        write_row(row)
             return
         if self.vendor == "sqlite":
-            dates = self.date_positions[model]
-            values = []
-            for row in rows:
-                record = list(getter(row))
-                for i in dates:
-                    if record[i] is not None:
-                        record[i] = record[i].isoformat()
-                values.append(record)
             placeholders = ", ".join(["%s"] * len(columns))
             with connection.cursor() as cursor:
-                cursor.executemany(f'INSERT INTO "{table}" ({column_sql}) VALUES ({placeholders})', values)  # noqa: S608 # nosec B608 - our own table and column names
+                cursor.executemany(f'INSERT INTO "{table}" ({column_sql}) VALUES ({placeholders})', rows)  # noqa: S608 # nosec B608 - our own table and column names
             return
-        model.objects.bulk_create([model(**{a: row[a] for a in self.attnames[model]}) for row in rows], batch_size=1000)
+        model.objects.bulk_create([model(**dict(zip(names, row, strict=True))) for row in rows], batch_size=1000)
+
+    def write_persons(self, batch: list[PersonRows]) -> tuple[int, int, int]:
+        """Give a batch of persons their ids and foreign keys and write them; returns the three row counts."""
+        ret = self.sen2_return_id
+        request_count = sum(len(requests) for _person, requests in batch)
+        plan_count = sum(len(plans) for _person, requests in batch for _request, plans in requests)
+        request_ids = iter(self.ids(EhcRequest, request_count))
+        plan_ids = iter(self.ids(ActivePlan, plan_count))
+        persons, requests, plans = [], [], []
+        for person_id, (person, person_requests) in zip(self.ids(Sen2Person, len(batch)), batch, strict=True):
+            persons.append((person_id, ret, *person))
+            for request, active in person_requests:
+                request_id = next(request_ids)
+                requests.append((request_id, ret, person_id, *request))
+                for plan in active:
+                    plans.append((next(plan_ids), ret, request_id, *plan))
+        self.write(Sen2Person, persons)
+        self.write(EhcRequest, requests)
+        self.write(ActivePlan, plans)
+        return len(persons), len(requests), len(plans)
 
     def delete_return_rows(self, sen2_return_ids: list[int]) -> None:
         """Delete the person-level rows of the given returns (children first), one statement per table."""
@@ -175,95 +193,59 @@ class _Writer:
                 cursor.execute(f'DELETE FROM "{table}" WHERE "sen2_return_id" IN ({marks})', sen2_return_ids)  # noqa: S608 # nosec B608 - our own table and column names
 
 
-class _Store:
-    """Turns checked persons into minimised rows and writes them in batches."""
+class _DatabaseSink(Sink):
+    """Creates the ``Sen2Return`` and writes the rows, in the caller's transaction."""
 
-    def __init__(self, writer: _Writer, info: HeaderInfo, checksum_hint: str):
-        self.writer = writer
-        self.info = info
-        self.key = settings.SENDHUB_PERSON_KEY
-        self.checksum_hint = checksum_hint
-        self.persons: list[dict] = []
-        self.requests: list[tuple[int, list[dict]]] = []  # (index of person in batch, rows)
+    def __init__(self, *, area: LocalArea, filename: str, imported_by, progress: Callable[[int], None] | None = None):
+        self.area = area
+        self.filename = filename
+        self.imported_by = imported_by
+        self.progress = progress
+        self.sen2_return: Sen2Return | None = None
+        self.writer: _Writer | None = None
         self.counts = {"persons": 0, "requests": 0, "active_plans": 0}
 
-    def add(self, checked) -> None:
-        reference_date = self.info.reference_date
-        birth = checked.birth_date
-        key = minimise.person_key(checked.identifier, self.key) if checked.identifier else ""
-        age_now = minimise.age_in_years(birth, reference_date)
-        person = {
-            "sen2_return_id": self.writer.sen2_return_id,
-            "position": checked.position,
-            "person_key": key,
-            "reference": minimise.reference(key, checksum=self.checksum_hint, position=checked.position),
-            "sex": checked.sex,
-            "ethnicity": checked.ethnicity,
-            "postcode_district": checked.postcode_district,
-            "age_at_reference_date": age_now,
-        }
-        # The raw values go no further than this object, which is dropped after this call.
-        checked.birth_date = None
-        checked.identifier = ""
-        index = len(self.persons)
-        self.persons.append(person)
-        for row in checked.requests:
-            row["sen2_return_id"] = self.writer.sen2_return_id
-            row["age_at_request"] = minimise.age_in_years(birth, row["received_date"])
-            row["age_at_plan_start"] = minimise.age_in_years(birth, row["plan_start_date"])
-            for plan in row["active_plans"]:
-                plan["sen2_return_id"] = self.writer.sen2_return_id
-                plan["age_at_reference_date"] = age_now
-        self.requests.append((index, checked.requests))
-        if len(self.persons) >= BATCH_PERSONS:
-            self.flush()
+    def open(self, info: HeaderInfo) -> None:
+        self.sen2_return = Sen2Return.objects.create(
+            area=self.area,
+            collection_year=info.year,
+            reference_date=info.reference_date,
+            source_software=info.software[:100],
+            filename=self.filename[:255],
+            checksum="",
+            imported_by=self.imported_by,
+            is_current=False,
+        )
+        self.writer = _Writer(self.sen2_return.pk)
 
-    def flush(self) -> None:
-        if not self.persons:
-            return
-        writer = self.writer
-        person_ids = writer.ids(Sen2Person, len(self.persons))
-        for person, pk in zip(self.persons, person_ids, strict=True):
-            person["id"] = pk
-        requests = []
-        for index, rows in self.requests:
-            for row in rows:
-                row["person_id"] = person_ids[index]
-                requests.append(row)
-        request_ids = writer.ids(EhcRequest, len(requests))
-        plans = []
-        for row, pk in zip(requests, request_ids, strict=True):
-            row["id"] = pk
-            for plan in row["active_plans"]:
-                plan["request_id"] = pk
-                plans.append(plan)
-        for plan, pk in zip(plans, writer.ids(ActivePlan, len(plans)), strict=True):
-            plan["id"] = pk
-        writer.write(Sen2Person, self.persons)
-        writer.write(EhcRequest, requests)
-        writer.write(ActivePlan, plans)
-        self.counts["persons"] += len(self.persons)
-        self.counts["requests"] += len(requests)
-        self.counts["active_plans"] += len(plans)
-        self.persons, self.requests = [], []
+    def write(self, batch: list[PersonRows]) -> None:
+        persons, requests, plans = self.writer.write_persons(batch)
+        self.counts["persons"] += persons
+        self.counts["requests"] += requests
+        self.counts["active_plans"] += plans
+        if self.progress is not None:
+            self.progress(self.counts["persons"])
 
 
-def _file_error(error: Sen2FileError) -> dict:
-    item = {"position": 0, "path": "Message", "rule": error.message, "severity": ERROR}
-    if error.line:
-        item["line"] = error.line
-    return item
+def import_sen2(
+    *,
+    stream: BinaryIO,
+    filename: str,
+    area: LocalArea,
+    imported_by=None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Import one SEN2 XML file for ``area``; a file with any error stores nothing (see the module docstring).
 
-
-def import_sen2(*, stream: BinaryIO, filename: str, area: LocalArea, imported_by=None) -> ImportResult:
-    """Import one SEN2 XML file for ``area``; a file with any error stores nothing (see the module docstring)."""
+    ``progress`` is called with the number of persons written so far (not yet committed) after each batch.
+    """
     started = time.perf_counter()
-    problems = _Problems()
+    problems = Problems()
     result = ImportResult()
     reader = HashingReader(stream)
     try:
         with transaction.atomic():
-            stored = _import(reader, filename, area, imported_by, problems, started)
+            stored = _import(reader, filename, area, imported_by, problems, started, progress)
             if problems.error_count:
                 raise _Rollback
             result.sen2_return = stored
@@ -292,101 +274,252 @@ def import_sen2(*, stream: BinaryIO, filename: str, area: LocalArea, imported_by
     return result
 
 
-def _import(reader, filename, area, imported_by, problems: _Problems, started: float) -> Sen2Return | None:
+def _import(reader, filename, area, imported_by, problems: Problems, started: float, progress) -> Sen2Return | None:
     # Serialise imports for one area (a no-op on SQLite, whose writer lock does the same).
     LocalArea.objects.select_for_update().filter(pk=area.pk).first()
-    events = iter_sen2(reader)
-    header: Header | None = None
-    info = HeaderInfo()
-    store: _Store | None = None
-    sen2_return: Sen2Return | None = None
-    unknown_seen: set[str] = set()
-    lists = None
+    sink = _DatabaseSink(area=area, filename=filename, imported_by=imported_by, progress=progress)
+    options = {"expected_la": area.la_code, "secret": settings.SENDHUB_PERSON_KEY}
+    read = None
+    if _use_parser_process(reader):
+        parts = _plan_parts(reader)
+        if parts is not None:
+            view, cut, opening = parts
+            try:
+                with transaction.atomic():  # a savepoint: undone when the parts do not fit together
+                    read = _read_in_two_parts(reader, view, cut, opening, sink=sink, problems=problems, **options)
+                    if read is None:
+                        raise _PartsDoNotFit
+            except _PartsDoNotFit:
+                sink = _DatabaseSink(area=area, filename=filename, imported_by=imported_by, progress=progress)
+                problems.clear()
+            finally:
+                view.close()
+        if read is None:
+            read = _read_in_parser_processes([_Parser(reader, **options)], sink, problems)
+    else:
+        read = read_rows(reader, sink=sink, problems=problems, **options).ok, reader.checksum
+    ok, checksum = read
+    if not ok or problems.error_count or sink.sen2_return is None:
+        return None
+    return _finish(sink.sen2_return, sink.writer, sink.counts, checksum, problems, started)
+
+
+# Reading in parser processes ---------------------------------------------------------------------------------
+
+
+class _PartsDoNotFit(Exception):
+    """The two parts of a file could not be read as the whole file would be: it is read in one part instead."""
+
+
+def _stream_size(stream) -> int | None:
+    """The number of bytes left in ``stream`` when that can be known without reading it."""
+    size = getattr(stream, "size", None)  # Django's uploaded files
+    if isinstance(size, int):
+        return size
     try:
-        for item in events:
-            if isinstance(item, Header):
-                if header is not None or store is not None:
-                    problems.extend([{"position": 0, "path": "Message/Header",
-                                      "rule": "A second Header, or a Header after the persons, was ignored",
-                                      "severity": WARNING}])  # fmt: skip
-                    continue
-                header = item
-                info, header_problems = check_header(header, expected_la=area.la_code)
-                problems.extend(header_problems)
-                continue
-            if lists is None:
-                if header is None:
-                    _, header_problems = check_header(None)
-                    problems.extend(header_problems)
-                lists = code_lists(info.year)
-                if not problems.error_count:
-                    sen2_return = Sen2Return.objects.create(
-                        area=area,
-                        collection_year=info.year,
-                        reference_date=info.reference_date,
-                        source_software=info.software[:100],
-                        filename=filename[:255],
-                        checksum="",
-                        imported_by=imported_by,
-                        is_current=False,
-                    )
-                    store = _Store(_Writer(sen2_return.pk), info, reader.head_digest)
-            checked = check_person(item, info, lists)
-            new_unknown = unknown_items(item) - unknown_seen
-            if new_unknown:
-                unknown_seen |= new_unknown
-                problems.extend([
-                    {"position": item.position, "path": f"Message/Persons/Person[{item.position}]",
-                     "rule": f"{name} is not an item SEND Hub knows; it was ignored (first seen here)",
-                     "severity": WARNING}
-                    for name in sorted(new_unknown)
-                ])  # fmt: skip
-            problems.extend(checked.problems)
-            if checked.has_errors or problems.error_count:
-                store = None  # stop writing: this file will be rolled back
-                continue
-            if store is not None:
-                store.add(checked)
-        reader.drain()
-    except Sen2FileError as error:
-        problems.extend([_file_error(error)])
+        return os.fstat(stream.fileno()).st_size - stream.tell()
+    except (AttributeError, OSError, ValueError):
+        pass
+    if isinstance(stream, io.BytesIO):
+        return len(stream.getbuffer()) - stream.tell()
+    return None
+
+
+def _use_parser_process(reader: HashingReader) -> bool:
+    """Whether to parse in a forked process: the file must be big enough to gain, and fork safe.
+
+    Fork is only used on Linux and from a process with a single thread: a thread of a threaded web server
+    could hold a lock at the moment of the fork that the parser process would then wait for forever.
+    """
+    if PARSER_PROCESS_MIN_BYTES is None or sys.platform != "linux" or threading.active_count() != 1:
+        return False
+    size = _stream_size(reader.stream)
+    return size is not None and size + len(reader.head) >= PARSER_PROCESS_MIN_BYTES
+
+
+class _Parser:
+    """A forked parser process (``pipeline.parser_process``) reading ``reader``, and the pipe it sends on.
+
+    The parser process never touches the database connection or the transaction, and leaves with ``os._exit``
+    so that nothing it inherited is closed or flushed.
+    """
+
+    def __init__(self, reader: HashingReader, **options):
+        import fcntl  # Linux only, as is the parser process
+
+        receiver, sender = multiprocessing.Pipe(duplex=False)
+        try:  # room for several messages, so that a slow moment on this side does not stop the parser at once
+            fcntl.fcntl(sender.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+        except OSError:
+            pass
+        pid = os.fork()
+        if pid == 0:
+            status = 1
+            try:
+                # The garbage collector would otherwise walk (and so copy, page by page) everything inherited; and
+                # the rows make no cycles, so it need seldom run.
+                gc.freeze()
+                gc.set_threshold(_GC_THRESHOLD)
+                receiver.close()
+                parser_process(sender, reader, batch_persons=PIPE_BATCH_PERSONS, **options)
+                status = 0
+            finally:
+                os._exit(status)
+        sender.close()
+        self.pid, self.conn = pid, receiver
+        self.exit_code: int | None = None
+        self.done: tuple | None = None  # its last message: ("done", ok, errors, warnings, ...)
+
+    def receive(self) -> tuple:
+        try:
+            message = receive(self.conn)
+        except EOFError:
+            self.exit_code = _wait(self.pid)
+            raise RuntimeError(f"The SEN2 parser process stopped unexpectedly (exit code {self.exit_code})") from None
+        if message[0] == "failed":
+            raise RuntimeError(f"The SEN2 parser process failed: {message[1]}")
+        if message[0] == "done":
+            self.done = message
+        return message
+
+    def stop(self) -> None:
+        self.conn.close()  # a parser process still sending gets an error and stops
+        if self.exit_code is None:
+            self.exit_code = _wait(self.pid, seconds=5.0 if self.done else 0.0)
+
+
+def _read_in_parser_processes(parsers: list[_Parser], sink: _DatabaseSink, problems: Problems) -> tuple[bool, str]:
+    """Write the rows the parser processes send while they read: parsing overlaps the inserts.
+
+    This process keeps the transaction, so the import stays atomic: if a parser process fails or dies, this
+    raises and everything written rolls back. Messages are batches of ``PIPE_BATCH_PERSONS`` persons and a pipe
+    blocks its parser when this side falls behind, so memory stays constant. Only minimised rows, problem
+    messages, counts and the checksum cross the pipes. With one parser, its problems become ``problems``; with
+    more, the caller merges them (``_read_in_two_parts``). Returns (storable, checksum).
+    """
+    thresholds = gc.get_threshold()
+    gc.set_threshold(_GC_THRESHOLD, *thresholds[1:])  # the rows received make no cycles: collect seldom
+    try:
+        _pump(parsers, sink)
+    finally:
+        gc.set_threshold(*thresholds)
+        for parser in parsers:
+            parser.stop()
+    # ("done", ok, errors, warnings, error count, warning count, checksum, persons, unknown items, file error)
+    done = parsers[0].done
+    if len(parsers) == 1:
+        problems.errors, problems.warnings, problems.error_count, problems.warning_count = done[2:6]
+    return all(parser.done[1] for parser in parsers), done[6]
+
+
+def _pump(parsers: list[_Parser], sink: _DatabaseSink) -> None:
+    opened = discard = False
+    while any(parser.done is None for parser in parsers):
+        # Rows need the return, which the first parser opens: until it has (or has finished), listen to it only.
+        listening = [
+            parser.conn
+            for index, parser in enumerate(parsers)
+            if parser.done is None and (index == 0 or opened or parsers[0].done is not None)
+        ]
+        for conn in multiprocessing.connection.wait(listening):
+            parser = next(parser for parser in parsers if parser.conn is conn)
+            message = parser.receive()
+            kind = message[0]
+            if kind == "rows":
+                if opened and not discard:
+                    sink.write(message[1])
+            elif kind == "open":
+                if parser is parsers[0]:  # the others open with the same header
+                    year, reference_date, lea, software = message[1:]
+                    reference_date = date.fromisoformat(reference_date) if reference_date else None
+                    sink.open(HeaderInfo(year, reference_date, lea, software))
+                    opened = True
+            elif kind == "done" and not message[1]:
+                discard = True  # the file will not be stored: writing more is wasted
+
+
+def _plan_parts(reader: HashingReader) -> tuple[FileView, int, bytes] | None:
+    """Where to cut a file to read it as two parts (see ``split``), if it is big and plain enough."""
+    if TWO_PARTS_MIN_BYTES is None:
         return None
-    if lists is None:  # no persons at all
-        if header is None:
-            _, header_problems = check_header(None)
-            problems.extend(header_problems)
-        if problems.error_count:
+    view = file_view(reader.stream)
+    if view is None:
+        return None
+    cut = None
+    head = reader.head
+    # The parts are read from the file's start: it must be where the stream was when it was given.
+    if view.size >= TWO_PARTS_MIN_BYTES and reader.size == len(head) and view.read_at(0, len(head)) == head:
+        cut = find_cut(view)
+    if cut is None:
+        view.close()
+        return None
+    return view, *cut
+
+
+def _read_in_two_parts(reader: HashingReader, view: FileView, cut: int, opening: bytes, *, sink: _DatabaseSink,
+                       problems: Problems, **options) -> tuple[bool, str] | None:  # fmt: skip
+    """Read the file as two parts in two parser processes (see ``split``); ``None`` if the parts do not fit."""
+    # Persons without an identifier are named from the head of the whole file (``minimise.reference``).
+    options["checksum_hint"] = reader.head_digest
+    first = _Parser(PartReader(view, [(0, cut), CLOSING], rest=(cut, view.size)), **options)
+    parsers = [first]
+    try:
+        before = count_persons(view, cut)
+        if not before:
             return None
-        sen2_return = Sen2Return.objects.create(
-            area=area,
-            collection_year=info.year,
-            reference_date=info.reference_date,
-            source_software=info.software[:100],
-            filename=filename[:255],
-            checksum="",
-            imported_by=imported_by,
-            is_current=False,
-        )
-        store = _Store(_Writer(sen2_return.pk), info, reader.head_digest)
-        problems.extend([{"position": 0, "path": "Message/Persons", "rule": "The return has no Person records",
-                          "severity": WARNING}])  # fmt: skip
-    if problems.error_count or store is None or sen2_return is None:
+        second = PartReader(view, [opening, (cut, view.size)])
+        options.update(first_position=before + 1, report_header=False)
+        parsers.append(_Parser(second, **options))
+    finally:
+        if len(parsers) == 1:
+            first.stop()
+    ok, checksum = _read_in_parser_processes(parsers, sink, problems)
+    _, _, errors, warnings, error_count, warning_count, _, persons, unknown, file_error = first.done
+    _, _, errors_2, warnings_2, error_count_2, warning_count_2, _, _, unknown_2, file_error_2 = parsers[1].done
+    if file_error or file_error_2 or persons != before:
         return None
-    store.flush()
+    # Each part reports an unknown item the first time it sees it: the second part's repeats of the first's go.
+    repeated = {unknown_item_rule(name) for name in set(unknown) & set(unknown_2)}
+    warnings_2 = [warning for warning in warnings_2 if warning["rule"] not in repeated]
+    problems.errors = (errors + errors_2)[:MAX_PROBLEMS]
+    problems.warnings = (warnings + warnings_2)[:MAX_PROBLEMS]
+    problems.error_count = error_count + error_count_2
+    problems.warning_count = warning_count + warning_count_2 - len(repeated)
+    return ok, checksum
+
+
+def _wait(pid: int, seconds: float = 5.0) -> int:
+    """Wait for the parser process to end (killing it after ``seconds``); its exit code."""
+    deadline = time.monotonic() + seconds
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return os.waitstatus_to_exitcode(status)
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+        time.sleep(0.005)
+
+
+def _finish(sen2_return: Sen2Return, writer: _Writer, counts: dict, checksum: str, problems: Problems,
+            started: float) -> Sen2Return:  # fmt: skip
+    """Supersede the area's previous return for the year and complete the new one."""
     previous = list(
-        Sen2Return.objects.filter(area=area, collection_year=info.year, is_current=True).values_list("pk", flat=True)
+        Sen2Return.objects.filter(
+            area=sen2_return.area_id, collection_year=sen2_return.collection_year, is_current=True
+        ).values_list("pk", flat=True)
     )
-    store.writer.delete_return_rows(previous)
+    writer.delete_return_rows(previous)
     now = timezone.now()
     Sen2Return.objects.filter(pk__in=previous).update(is_current=False, superseded_at=now)
     warnings = list(problems.warnings)
     if problems.warning_count > len(warnings):
         warnings.append({"position": 0, "path": "", "severity": WARNING,
                          "rule": f"… and {problems.warning_count - len(warnings)} more warnings"})  # fmt: skip
-    sen2_return.checksum = reader.checksum
-    sen2_return.person_count = store.counts["persons"]
-    sen2_return.request_count = store.counts["requests"]
-    sen2_return.active_plan_count = store.counts["active_plans"]
+    sen2_return.checksum = checksum
+    sen2_return.person_count = counts["persons"]
+    sen2_return.request_count = counts["requests"]
+    sen2_return.active_plan_count = counts["active_plans"]
     sen2_return.warnings = warnings
     sen2_return.is_current = True
     sen2_return.import_seconds = round(time.perf_counter() - started, 3)

@@ -9,6 +9,9 @@ flags and other dates may be echoed.
 ``check_person`` returns a ``CheckedPerson`` whose requests and active plans are dicts keyed by the model's field
 names, ready for the importer, which minimises the person's identifiers at once.
 
+The importer first tries ``rows.RowBuilder.build``, a fast path that repeats these rules to certify that a person
+has no problem at all (and sends any other person here): a change of rule here must be made there too.
+
 Decisions:
 - ``ReceivedDate`` is required on every request; ``PersonBirthDate`` is required (ages are needed).
 - A person with none of UPN, UniqueLearnerNumber and UPNunknown is a warning: they are imported but cannot be
@@ -177,7 +180,7 @@ def check_header(header: Header | None, *, expected_la: str | None = None) -> tu
     year = header.collection.get("Year", "")
     if not year:
         problems.append(problem(0, f"{base}/Year", "Year is missing: it is required"))
-    elif not (year.isdigit() and len(year) == 4 and 2000 <= int(year) <= 2100):
+    elif not (year.isdecimal() and len(year) == 4 and 2000 <= int(year) <= 2100):
         problems.append(problem(0, f"{base}/Year", f"Year must be a four-digit year (got {year[:10]!r})"))
     else:
         info.year = int(year)
@@ -224,8 +227,9 @@ def unknown_items(person: Person) -> set[str]:
 
 
 def _rank(item: dict, name: str) -> int:
+    # isdecimal, not isdigit: isdigit accepts superscripts and the like, which int() cannot read.
     value = item.get(name, "")
-    return int(value) if value.isdigit() else 999
+    return int(value) if value.isdecimal() else 999
 
 
 def check_person(person: Person, header: HeaderInfo, lists: CodeLists | None = None) -> CheckedPerson:
@@ -386,7 +390,7 @@ def _check_assessment(c: _Checker, assessment, path: str, row: dict, request_out
             d_path = f"{p_path}/PlanDetail[{d_index}]"
             c.code(detail, "SENSetting", d_path, c.lists.settings, severity=WARNING)
             rank = detail.get("PlacementRank", "")
-            if rank and not rank.isdigit():
+            if rank and not rank.isdecimal():
                 c.add(f"{d_path}/PlacementRank", f"PlacementRank must be a whole number (got {rank[:10]!r})")
         row["plan_setting"] = ranked[0][1].get("SENSetting", "").upper()[:10]
 
@@ -449,7 +453,7 @@ def _check_active(c: _Checker, active, path: str, reference_date: date | None) -
             n_path = f"{path}/SENneed[{n_index}]"
             code = c.code(need, "SENtype", n_path, c.lists.sen_type)
             rank = need.get("SENtypeRank", "")
-            if rank and not rank.isdigit():
+            if rank and not rank.isdecimal():
                 c.add(f"{n_path}/SENtypeRank", f"SENtypeRank must be a whole number (got {rank[:10]!r})")
             if code:
                 needs.append((_rank(need, "SENtypeRank"), n_index, code))

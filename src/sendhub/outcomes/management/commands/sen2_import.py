@@ -9,6 +9,8 @@ from django.db.models import Q
 
 from sendhub.accounts.models import LocalArea
 
+PROGRESS_STEP = 5000
+
 
 def describe(problem: dict) -> str:
     """One problem as a line: ``Person 12 (Message/Persons/Person[12]/...): rule``."""
@@ -31,6 +33,21 @@ class Command(BaseCommand):
         parser.add_argument("file", help="The SEN2 XML file")
         parser.add_argument("--area", required=True, help="The area's LA code (e.g. 888) or slug (e.g. lancashire)")
 
+    def _progress(self, options):
+        """With ``-v 2``, a line on stderr each time another ``PROGRESS_STEP`` persons are written (big files take
+        a while); they are committed, or all discarded, at the end."""
+        if options["verbosity"] < 2:
+            return None
+        reported = 0
+
+        def progress(persons: int) -> None:
+            nonlocal reported
+            if persons - reported >= PROGRESS_STEP:
+                reported = persons
+                self.stderr.write(f"Written {persons:,} persons so far…")
+
+        return progress
+
     def handle(self, *args, **options):
         from sendhub.outcomes.services import sen2_import
 
@@ -42,7 +59,7 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
         with path.open("rb") as stream:
-            result = sen2_import(stream=stream, filename=path.name, area=area)
+            result = sen2_import(stream=stream, filename=path.name, area=area, progress=self._progress(options))
         counts = result.counts
         if result.sen2_return is not None:
             self.stdout.write(
