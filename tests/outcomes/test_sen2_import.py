@@ -400,3 +400,69 @@ def test_progress_counts_the_persons_written_batch_by_batch(area, parser_process
     err = io.StringIO()
     call_command("sen2_import", str(path), "--area", "888", stdout=io.StringIO(), stderr=err)
     assert "so far" not in err.getvalue()
+
+
+# The person-level tables have no foreign-key constraints in the database: the importer checks the links ---------
+
+
+@pytest.mark.parametrize(
+    "table, column, broken",
+    [
+        ("outcomes_ehcrequest", 2, "requests without their person 1 (expected 0)"),
+        ("outcomes_activeplan", 2, "active plans without their request 1 (expected 0)"),
+        ("outcomes_sen2person", 1, "persons 1 (expected 2)"),
+    ],
+)
+def test_rows_that_do_not_link_up_are_never_stored(area, monkeypatch, table, column, broken):
+    """A fault in the importer that wrote a row pointing at a parent that is not in the return (or under another
+    return) raises, and the import stores nothing; the area's previous return stays current."""
+    from sendhub.outcomes.sen2 import importer
+
+    previous = run(area, sen2_xml(person_xml())).sen2_return
+    write = importer._Writer.write
+
+    def faulty_write(self, model, rows):
+        if model._meta.db_table == table and rows:
+            first = list(rows[0])
+            first[column] = previous.pk if column == 1 else first[column] + 10**9
+            rows = [tuple(first), *rows[1:]]
+        write(self, model, rows)
+
+    monkeypatch.setattr(importer._Writer, "write", faulty_write)
+    with pytest.raises(importer.LinkError, match=re.escape(broken)):
+        run(area, sen2_xml(person_xml(), person_xml()))
+    previous.refresh_from_db()
+    assert previous.is_current and list(Sen2Return.objects.all()) == [previous]
+    assert Sen2Person.objects.filter(sen2_return=previous).count() == 1 and person_rows() == 3
+
+
+def test_deleting_a_return_or_its_area_deletes_its_rows(area, other_area):
+    """Django's collector cascades the deletes that database constraints no longer would."""
+    kept = run(other_area, sen2_xml(person_xml(), lea="909")).sen2_return
+    run(area, sen2_xml(person_xml(), person_xml()))
+    Sen2Return.objects.filter(area=area).delete()
+    assert person_rows() == 3
+    other_area.delete()
+    assert person_rows() == 0 and not Sen2Return.objects.filter(pk=kept.pk).exists()
+
+
+def test_ids_are_reserved_in_blocks_and_never_collide(area, other_area):
+    """On PostgreSQL one ``nextval`` reserves a block of ids (the sequences step by 1,000); rows written by other
+    means, and later imports, take ids after them."""
+    first = run(area, sen2_xml(*[person_xml()] * 3)).sen2_return
+    other = run(other_area, sen2_xml(person_xml(), lea="909")).sen2_return
+    person = Sen2Person.objects.create(sen2_return=other, position=2, reference="P-TEST")
+    second = run(area, sen2_xml(*[person_xml()] * 2)).sen2_return
+    ids = list(Sen2Person.objects.values_list("pk", flat=True))
+    assert len(ids) == len(set(ids)) == 1 + 1 + 2  # the first return was superseded
+    assert person.pk not in Sen2Person.objects.filter(sen2_return=second).values_list("pk", flat=True)
+    assert EhcRequest.objects.filter(sen2_return=second).count() == 2 and not first.persons.exists()
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT seqincrement FROM pg_sequence WHERE seqrelid = pg_get_serial_sequence(%s, 'id')::regclass",
+                ["outcomes_activeplan"],
+            )
+            assert cursor.fetchone()[0] == 1000

@@ -52,8 +52,15 @@ class Sen2Return(models.Model):
         return f"SEN2 {self.collection_year} for {self.area} ({self.filename})"
 
 
+# The person-level tables (Sen2Person, EhcRequest, ActivePlan) are written only by the SEN2 importer, in bulk, and
+# their foreign keys have no database constraint: per-row constraint triggers were a fifth of a PostgreSQL import.
+# The importer checks the same links, and more (each child's parent is in the same return), with one set-based
+# query per table before it commits (``sen2.importer._check_links``); Django's collector still cascades deletes.
+# Every read of them selects one return's rows (measures, deadlines) or follows a link, so each table has an index
+# on ``sen2_return`` and on its link to its parent, and no other: each index is paid for on every row imported.
+# See docs/decisions.md.
 class Sen2Person(models.Model):
-    sen2_return = models.ForeignKey(Sen2Return, on_delete=models.CASCADE, related_name="persons")
+    sen2_return = models.ForeignKey(Sen2Return, on_delete=models.CASCADE, related_name="persons", db_constraint=False)
     position = models.PositiveIntegerField(help_text="1-based position of the Person element in the file")
     person_key = models.CharField(max_length=64, blank=True, help_text="Keyed hash (HMAC-SHA256) of UPN or ULN")
     reference = models.CharField(max_length=12, help_text="Pseudonymous reference shown on case rows")
@@ -62,9 +69,6 @@ class Sen2Person(models.Model):
     postcode_district = models.CharField(max_length=4, blank=True)
     age_at_reference_date = models.PositiveSmallIntegerField(null=True)
 
-    class Meta:
-        indexes = [models.Index(fields=["sen2_return", "person_key"])]
-
     def __str__(self) -> str:
         return self.reference
 
@@ -72,8 +76,8 @@ class Sen2Person(models.Model):
 class EhcRequest(models.Model):
     """A request for an EHC needs assessment, with its assessment and any named plan (one each in SEN2)."""
 
-    sen2_return = models.ForeignKey(Sen2Return, on_delete=models.CASCADE, related_name="requests")
-    person = models.ForeignKey(Sen2Person, on_delete=models.CASCADE, related_name="requests")
+    sen2_return = models.ForeignKey(Sen2Return, on_delete=models.CASCADE, related_name="requests", db_constraint=False)
+    person = models.ForeignKey(Sen2Person, on_delete=models.CASCADE, related_name="requests", db_constraint=False)
     received_date = models.DateField()
     request_source = models.PositiveSmallIntegerField(null=True)
     rya = models.BooleanField(default=False)
@@ -99,12 +103,6 @@ class EhcRequest(models.Model):
     plan_cease_reason = models.PositiveSmallIntegerField(null=True)
     age_at_plan_start = models.PositiveSmallIntegerField(null=True)
 
-    class Meta:
-        indexes = [
-            models.Index(fields=["sen2_return", "received_date"]),
-            models.Index(fields=["sen2_return", "plan_start_date"]),
-        ]
-
     def __str__(self) -> str:
         return f"Request received {self.received_date}"
 
@@ -112,8 +110,10 @@ class EhcRequest(models.Model):
 class ActivePlan(models.Model):
     """An EHC plan maintained at the reference date (Requests/ActivePlans)."""
 
-    sen2_return = models.ForeignKey(Sen2Return, on_delete=models.CASCADE, related_name="active_plans")
-    request = models.ForeignKey(EhcRequest, on_delete=models.CASCADE, related_name="active_plans")
+    sen2_return = models.ForeignKey(
+        Sen2Return, on_delete=models.CASCADE, related_name="active_plans", db_constraint=False
+    )
+    request = models.ForeignKey(EhcRequest, on_delete=models.CASCADE, related_name="active_plans", db_constraint=False)
     transfer_la = models.CharField(max_length=3, blank=True)
     review_meeting = models.DateField(null=True)
     review_outcome = models.CharField(max_length=2, blank=True)
