@@ -89,3 +89,56 @@ def test_a_young_person_answers_a_survey(page, area, axe_audit):
     axe_audit.check(page, "Survey confirmation")
     assert wave.responses.get().answers.count() == survey.questions.filter(required=True).count()
     axe_audit.assert_clean()
+
+
+def test_a_parent_sees_then_deletes_their_feedback_by_keyboard(page, area, axe_audit):
+    """"See or delete your feedback": from the confirmation page, with the reference and code it shows; every
+    step done from the keyboard, and every page (errors included) checked with axe."""
+    page.goto(reverse("voice-public:feedback", args=[area.slug]))
+    page.get_by_label("Tell us about your experience").fill("The new key worker has made a real difference.")
+    page.get_by_label("A parent or carer").check()
+    page.get_by_role("button", name="Send feedback").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Feedback sent")
+    reference = page.locator(".govuk-panel__body strong").inner_text().strip()
+    code = page.get_by_test_id("access-code").inner_text().strip()
+
+    page.get_by_role("link", name="See or delete your feedback").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("See or delete your feedback")
+    axe_audit.check(page, "See or delete your feedback")
+
+    # Sent empty, then with a wrong code: errors in a summary, linked to the fields; one message for any mismatch.
+    page.get_by_role("button", name="Continue").focus()
+    page.keyboard.press("Enter")
+    summary = page.locator(".govuk-error-summary")
+    expect(summary.get_by_role("link", name="Enter your reference number")).to_be_visible()
+    expect(summary).to_be_focused()
+    axe_audit.check(page, "See or delete your feedback, with errors")
+    summary.get_by_role("link", name="Enter your reference number").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Reference number")).to_be_focused()
+    page.keyboard.type(reference)
+    page.get_by_label("Your code, or the email address you gave us").fill("AAAA-AAAA")
+    page.get_by_label("Your code, or the email address you gave us").press("Enter")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("We could not find feedback with that reference")
+    axe_audit.check(page, "See or delete your feedback, not found")
+
+    page.get_by_label("Your code, or the email address you gave us").fill(code)
+    page.get_by_label("Your code, or the email address you gave us").press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your feedback")
+    expect(page.locator("main")).to_contain_text("The new key worker has made a real difference.")
+    axe_audit.check(page, "Your feedback")
+
+    page.get_by_role("button", name="Delete your feedback").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Are you sure you want to delete your feedback?")
+    axe_audit.check(page, "Delete your feedback")
+    page.get_by_role("button", name="Yes, delete my feedback").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        re.compile("Your feedback has been deleted|We will delete your feedback")
+    )
+    expect(page.locator("main")).to_contain_text(reference)
+    axe_audit.check(page, "Feedback deleted")
+    assert not Feedback.objects.filter(reference=reference, erasure_requested_at__isnull=True).exists()
+    axe_audit.assert_clean()
