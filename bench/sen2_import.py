@@ -69,16 +69,6 @@ def child(path: str, database_url: str, single_process: bool) -> None:
     )
     # Every run is a first import (a re-import would also delete the previous return's rows, in the timing),
     # into tables without the dead rows of earlier runs.
-    # The person-level rows go first, one statement per table (as retention deletes them): through Django's
-    # collector, a 600,000-person return would be loaded into this process's memory, and into its peak RSS.
-    previous = list(area.sen2_returns.values_list("pk", flat=True))
-    if previous:
-        from sendhub.outcomes.models import ActivePlan, EhcRequest, Sen2Person
-
-        with connection.cursor() as cursor:
-            for model in (ActivePlan, EhcRequest, Sen2Person):
-                marks = ", ".join(["%s"] * len(previous))
-                cursor.execute(f'DELETE FROM "{model._meta.db_table}" WHERE "sen2_return_id" IN ({marks})', previous)  # noqa: S608
     area.sen2_returns.all().delete()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

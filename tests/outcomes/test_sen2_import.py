@@ -436,14 +436,27 @@ def test_rows_that_do_not_link_up_are_never_stored(area, monkeypatch, table, col
     assert Sen2Person.objects.filter(sen2_return=previous).count() == 1 and person_rows() == 3
 
 
-def test_deleting_a_return_or_its_area_deletes_its_rows(area, other_area):
-    """Django's collector cascades the deletes that database constraints no longer would."""
+def test_deleting_a_return_or_its_area_deletes_its_rows_without_loading_them(area, other_area):
+    """A return deleted through the ORM (or with its area) takes its person-level rows with it, one statement per
+    table: Django's collector never reads them (it would load an England-sized return into memory)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     kept = run(other_area, sen2_xml(person_xml(), lea="909")).sen2_return
     run(area, sen2_xml(person_xml(), person_xml()))
-    Sen2Return.objects.filter(area=area).delete()
+    tables = ("outcomes_sen2person", "outcomes_ehcrequest", "outcomes_activeplan")
+    with CaptureQueriesContext(connection) as queries:
+        Sen2Return.objects.filter(area=area).delete()
     assert person_rows() == 3
-    other_area.delete()
+    with CaptureQueriesContext(connection) as more:
+        other_area.delete()
     assert person_rows() == 0 and not Sen2Return.objects.filter(pk=kept.pk).exists()
+    touching = [q["sql"] for q in [*queries, *more] if any(table in q["sql"] for table in tables)]
+    assert touching and all(sql.startswith("DELETE FROM") for sql in touching), touching
+    # A person deleted on its own still takes its requests and their plans (the links between them cascade).
+    ret = run(area, sen2_xml(person_xml(), person_xml())).sen2_return
+    ret.persons.order_by("position").first().delete()
+    assert (ret.persons.count(), ret.requests.count(), ret.active_plans.count()) == (1, 1, 1)
 
 
 def test_ids_are_reserved_in_blocks_and_never_collide(area, other_area):

@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from importlib import import_module
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -203,23 +203,13 @@ def survey_comments(cutoff: datetime, dry_run: bool) -> tuple[int, int]:
 def superseded_sen2(cutoff: datetime, dry_run: bool) -> tuple[int, int]:
     """Person-level SEN2 records (persons, requests, active plans) of returns superseded by a newer return for
     the same area and collection year. The measures computed from them stay as history."""
-    from sendhub.outcomes.models import ActivePlan, EhcRequest, Sen2Person, Sen2Return
+    from sendhub.outcomes.models import Sen2Return
+    from sendhub.outcomes.services import delete_person_level_rows
 
     return_ids = list(
         Sen2Return.objects.filter(is_current=False, superseded_at__lt=cutoff).values_list("pk", flat=True)
     )
-    total = 0
-    for model in (ActivePlan, EhcRequest, Sen2Person):  # children first
-        for chunk in _chunks(return_ids):
-            # One statement per table: these tables hold hundreds of thousands of rows, and the ORM's delete
-            # would load every object to follow the cascades.
-            table = connection.ops.quote_name(model._meta.db_table)
-            column = connection.ops.quote_name(model._meta.get_field("sen2_return").column)
-            marks = ", ".join(["%s"] * len(chunk))
-            with connection.cursor() as cursor:
-                cursor.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", chunk)  # noqa: S608 # nosec B608
-                total += max(cursor.rowcount, 0)
-    return total, 0
+    return delete_person_level_rows(return_ids), 0
 
 
 def invitations(cutoff: datetime, dry_run: bool) -> tuple[int, int]:

@@ -55,12 +55,16 @@ class Sen2Return(models.Model):
 # The person-level tables (Sen2Person, EhcRequest, ActivePlan) are written only by the SEN2 importer, in bulk, and
 # their foreign keys have no database constraint: per-row constraint triggers were a fifth of a PostgreSQL import.
 # The importer checks the same links, and more (each child's parent is in the same return), with one set-based
-# query per table before it commits (``sen2.importer._check_links``); Django's collector still cascades deletes.
+# query per table before it commits (``sen2.importer._check_links``). Deleting a return deletes them with one
+# statement per table (``services.delete_person_level_rows``, on ``pre_delete``), never through Django's collector,
+# which would load every row to follow the cascades; between persons, requests and plans it still cascades.
 # Every read of them selects one return's rows (measures, deadlines) or follows a link, so each table has an index
 # on ``sen2_return`` and on its link to its parent, and no other: each index is paid for on every row imported.
 # See docs/decisions.md.
 class Sen2Person(models.Model):
-    sen2_return = models.ForeignKey(Sen2Return, on_delete=models.CASCADE, related_name="persons", db_constraint=False)
+    sen2_return = models.ForeignKey(
+        Sen2Return, on_delete=models.DO_NOTHING, related_name="persons", db_constraint=False
+    )
     position = models.PositiveIntegerField(help_text="1-based position of the Person element in the file")
     person_key = models.CharField(max_length=64, blank=True, help_text="Keyed hash (HMAC-SHA256) of UPN or ULN")
     reference = models.CharField(max_length=12, help_text="Pseudonymous reference shown on case rows")
@@ -76,7 +80,9 @@ class Sen2Person(models.Model):
 class EhcRequest(models.Model):
     """A request for an EHC needs assessment, with its assessment and any named plan (one each in SEN2)."""
 
-    sen2_return = models.ForeignKey(Sen2Return, on_delete=models.CASCADE, related_name="requests", db_constraint=False)
+    sen2_return = models.ForeignKey(
+        Sen2Return, on_delete=models.DO_NOTHING, related_name="requests", db_constraint=False
+    )
     person = models.ForeignKey(Sen2Person, on_delete=models.CASCADE, related_name="requests", db_constraint=False)
     received_date = models.DateField()
     request_source = models.PositiveSmallIntegerField(null=True)
@@ -111,7 +117,7 @@ class ActivePlan(models.Model):
     """An EHC plan maintained at the reference date (Requests/ActivePlans)."""
 
     sen2_return = models.ForeignKey(
-        Sen2Return, on_delete=models.CASCADE, related_name="active_plans", db_constraint=False
+        Sen2Return, on_delete=models.DO_NOTHING, related_name="active_plans", db_constraint=False
     )
     request = models.ForeignKey(EhcRequest, on_delete=models.CASCADE, related_name="active_plans", db_constraint=False)
     transfer_la = models.CharField(max_length=3, blank=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import BinaryIO
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from sendhub.accounts.models import LocalArea
 
@@ -26,3 +26,27 @@ def sen2_import(*, stream: BinaryIO, filename: str, area: LocalArea, imported_by
         if result.sen2_return is not None:
             recompute_measures(result.sen2_return)
     return result
+
+
+def delete_person_level_rows(sen2_return_ids: list[int]) -> int:
+    """Delete the persons, requests and active plans of the given returns, one statement per table (children
+    first); returns the number of rows deleted.
+
+    The only way these rows are deleted: superseding (the importer), retention, and a return deleted through the
+    ORM (``pre_delete``, connected in ``apps.py``; the links to the return are ``DO_NOTHING``). Django's collector
+    would load every row of an England-sized return into memory to follow the cascades.
+    """
+    from sendhub.outcomes.models import ActivePlan, EhcRequest, Sen2Person
+
+    total = 0
+    ids = list(sen2_return_ids)
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join(["%s"] * len(chunk))
+            for model in (ActivePlan, EhcRequest, Sen2Person):
+                table = connection.ops.quote_name(model._meta.db_table)
+                column = connection.ops.quote_name(model._meta.get_field("sen2_return").column)
+                cursor.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", chunk)  # noqa: S608 # nosec B608 - our own table and column names
+                total += max(cursor.rowcount, 0)
+    return total

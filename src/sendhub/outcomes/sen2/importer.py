@@ -59,6 +59,7 @@ from django.utils import timezone
 
 from sendhub.accounts.models import LocalArea
 from sendhub.outcomes.models import ActivePlan, EhcRequest, Sen2Person, Sen2Return
+from sendhub.outcomes.services import delete_person_level_rows
 
 from .parser import HashingReader
 from .pipeline import MAX_PROBLEMS, Problems, Sink, parser_process, read_rows, receive, unknown_item_rule
@@ -208,16 +209,6 @@ class _Writer:
         self.write(EhcRequest, requests)
         self.write(ActivePlan, plans)
         return len(persons), len(requests), len(plans)
-
-    def delete_return_rows(self, sen2_return_ids: list[int]) -> None:
-        """Delete the person-level rows of the given returns (children first), one statement per table."""
-        if not sen2_return_ids:
-            return
-        marks = ", ".join(["%s"] * len(sen2_return_ids))
-        with connection.cursor() as cursor:
-            for model in (ActivePlan, EhcRequest, Sen2Person):
-                table = model._meta.db_table
-                cursor.execute(f'DELETE FROM "{table}" WHERE "sen2_return_id" IN ({marks})', sen2_return_ids)  # noqa: S608 # nosec B608 - our own table and column names
 
 
 class _DatabaseSink(Sink):
@@ -566,7 +557,7 @@ def _finish(sen2_return: Sen2Return, writer: _Writer, counts: dict, checksum: st
             area=sen2_return.area_id, collection_year=sen2_return.collection_year, is_current=True
         ).values_list("pk", flat=True)
     )
-    writer.delete_return_rows(previous)
+    delete_person_level_rows(previous)
     now = timezone.now()
     Sen2Return.objects.filter(pk__in=previous).update(is_current=False, superseded_at=now)
     warnings = list(problems.warnings)
