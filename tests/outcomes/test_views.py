@@ -726,3 +726,44 @@ def test_every_measure_detail_page_renders(admin, area, imported):
         except Exception as error:  # noqa: BLE001
             failures[name] = repr(error)[:150]
     assert not failures, failures
+
+
+def test_upload_with_many_problems_gives_the_total_and_lists_the_first(admin, area, sen2_file):
+    """Every ReceivedDate made invalid: the summary counts them all; the page lists the first 200 and says so."""
+    from sendhub.outcomes.views import SHOWN_IMPORT_ERRORS
+
+    xml = sen2_file.read_text(encoding="utf-8")
+    data = re.sub(r"<ReceivedDate>[^<]*</ReceivedDate>", "<ReceivedDate>2024-13-45</ReceivedDate>", xml)
+    total = data.count("2024-13-45")
+    assert total > SHOWN_IMPORT_ERRORS
+    response = admin.post(url("outcomes:return-upload", area), {"file": xml_upload(data.encode("utf-8"))})
+    text = page_text(response)
+    assert response.context["error_count"] >= total and len(response.context["import_errors"]) == SHOWN_IMPORT_ERRORS
+    count = response.context["error_count"]
+    assert f"The file was not imported: {count} problems" in text
+    assert f"The first {SHOWN_IMPORT_ERRORS} of the {count} problems are listed" in text
+    assert text.count("2024-13-45") == SHOWN_IMPORT_ERRORS and not Sen2Return.objects.exists()
+
+
+def test_a_big_upload_is_parsed_in_forked_processes_within_the_request(admin, area, tmp_path, monkeypatch, settings):
+    """An uploaded file over the size limits goes through the parser processes from the web request (a
+    single-threaded worker, as gunicorn's): it is read from the upload's temporary file in two parts."""
+    from sendhub.outcomes.sen2 import importer
+
+    path = write_return(tmp_path / "sen2-2026.xml", la=area.la_code, persons=3000)
+    monkeypatch.setattr(importer, "PARSER_PROCESS_MIN_BYTES", 64 * 1024)
+    monkeypatch.setattr(importer, "TWO_PARTS_MIN_BYTES", 128 * 1024)
+    assert path.stat().st_size > settings.FILE_UPLOAD_MAX_MEMORY_SIZE  # so Django keeps it in a temporary file
+    read_in_two_parts, parts = importer._read_in_two_parts, []
+
+    def spy(*args, **kwargs):
+        parts.append(read_in_two_parts(*args, **kwargs))
+        return parts[-1]
+
+    monkeypatch.setattr(importer, "_read_in_two_parts", spy)
+    with path.open("rb") as stream:
+        response = admin.post(url("outcomes:return-upload", area), {"file": stream})
+    assert response.status_code == 302, page_text(response)
+    assert len(parts) == 1 and parts[0] is not None  # read as two parts, which fitted
+    sen2_return = Sen2Return.objects.get(area=area)
+    assert sen2_return.person_count == Sen2Person.objects.filter(sen2_return=sen2_return).count() == 3000

@@ -264,6 +264,10 @@ class Sen2ReturnDetailView(OutcomesMixin, TemplateView):
         return [*super().get_breadcrumbs(), ("SEN2 returns", self.area_url("outcomes:return-list"))]
 
 
+# Problems listed on the upload page; the total is always given (the command line lists up to 1,000).
+SHOWN_IMPORT_ERRORS = 200
+
+
 class Sen2UploadView(OutcomesMixin, FormView):
     area_permission = "area.manage"
     form_class = Sen2UploadForm
@@ -276,7 +280,9 @@ class Sen2UploadView(OutcomesMixin, FormView):
         )
         if result.sen2_return is None:
             return self.render_to_response(
-                self.get_context_data(form=form, import_errors=result.errors, error_count=len(result.errors))
+                self.get_context_data(
+                    form=form, import_errors=result.errors[:SHOWN_IMPORT_ERRORS], error_count=result.error_count
+                )
             )
         messages.success(
             self.request,
