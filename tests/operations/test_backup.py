@@ -402,7 +402,7 @@ def test_missing_postgresql_tools_are_explained(monkeypatch, tmp_path, settings)
 
 
 @pytest.mark.skipif(
-    os.environ.get("DATABASE_URL", "").startswith("postgres") is False,
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
     reason="pg_dump round trip: runs in the PostgreSQL pass of make test",
 )
 def test_postgresql_without_pg_dump_changes_nothing(tmp_path, settings):

@@ -17,6 +17,7 @@ from sendhub.outcomes.models import ActivePlan, EhcRequest, MeasureValue, Sen2Pe
 from sendhub.outcomes.sen2.importer import import_sen2
 from sendhub.outcomes.sen2.minimise import person_key
 from sendhub.outcomes.sen2.parser import DOCTYPE_MESSAGE, EMPTY_MESSAGE
+from tests.outcomes import record_two_part_reads
 from tests.outcomes.test_sen2_parser import BILLION_LAUGHS, EXTERNAL_ENTITY, REQUEST, person_xml, sen2_xml
 
 pytestmark = pytest.mark.django_db
@@ -235,13 +236,7 @@ def test_parser_processes_store_what_the_single_process_stores(area, monkeypatch
     monkeypatch.setattr(importer, "PARSER_PROCESS_MIN_BYTES", 0)
     monkeypatch.setattr(importer, "TWO_PARTS_MIN_BYTES", 0 if parts == 2 else None)
     monkeypatch.setattr(importer, "PIPE_BATCH_PERSONS", 5)
-    read_in_two_parts, read = importer._read_in_two_parts, []
-
-    def spy(*args, **kwargs):
-        read.append(read_in_two_parts(*args, **kwargs))
-        return read[-1]
-
-    monkeypatch.setattr(importer, "_read_in_two_parts", spy)
+    read = record_two_part_reads(monkeypatch)
     parallel = run(area, data)
     assert len([r for r in read if r is not None]) == (parts == 2)  # two parts were read, and fitted
     assert parallel.ok and parallel.sen2_return.checksum == single.sen2_return.checksum
@@ -339,13 +334,7 @@ def same_as_single_process(area, monkeypatch, data: bytes) -> list:
     monkeypatch.setattr(importer, "PARSER_PROCESS_MIN_BYTES", 0)
     monkeypatch.setattr(importer, "TWO_PARTS_MIN_BYTES", 0)
     monkeypatch.setattr(importer, "PIPE_BATCH_PERSONS", 2)
-    read_in_two_parts, read = importer._read_in_two_parts, []
-
-    def spy(*args, **kwargs):
-        read.append(read_in_two_parts(*args, **kwargs))
-        return read[-1]
-
-    monkeypatch.setattr(importer, "_read_in_two_parts", spy)
+    read = record_two_part_reads(monkeypatch)
     parts = run(area, data)
     assert (parts.errors, parts.warnings, parts.counts, parts.ok and stored(parts.sen2_return)) == expected
     return read

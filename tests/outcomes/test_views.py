@@ -28,6 +28,7 @@ from sendhub.outcomes.models import (
 from sendhub.outcomes.sen2.generate import generate_sen2
 from sendhub.outcomes.sen2.parser import DOCTYPE_MESSAGE
 from tests.factories import ActionFactory, FindingFactory, InspectionFactory, member
+from tests.outcomes import record_two_part_reads
 from tests.outcomes.test_sen2_parser import EXTERNAL_ENTITY
 
 pytestmark = pytest.mark.django_db
@@ -754,13 +755,7 @@ def test_a_big_upload_is_parsed_in_forked_processes_within_the_request(admin, ar
     monkeypatch.setattr(importer, "PARSER_PROCESS_MIN_BYTES", 64 * 1024)
     monkeypatch.setattr(importer, "TWO_PARTS_MIN_BYTES", 128 * 1024)
     assert path.stat().st_size > settings.FILE_UPLOAD_MAX_MEMORY_SIZE  # so Django keeps it in a temporary file
-    read_in_two_parts, parts = importer._read_in_two_parts, []
-
-    def spy(*args, **kwargs):
-        parts.append(read_in_two_parts(*args, **kwargs))
-        return parts[-1]
-
-    monkeypatch.setattr(importer, "_read_in_two_parts", spy)
+    parts = record_two_part_reads(monkeypatch)
     with path.open("rb") as stream:
         response = admin.post(url("outcomes:return-upload", area), {"file": stream})
     assert response.status_code == 302, page_text(response)

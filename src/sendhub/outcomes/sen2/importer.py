@@ -119,6 +119,8 @@ class _Writer:
         for model, columns in self.columns.items():
             if set(columns) != set(_fields(model)):  # a new model field must be given a value by ``rows``
                 raise RuntimeError(f"sen2.rows does not fill the columns of {model.__name__}: {sorted(_fields(model))}")
+        # Built once: a large import writes thousands of batches.
+        self.statements = {model: self._statement(model) for model in self.columns}
         self.next_id: dict = {}
         if self.vendor == "postgresql":
             # Each identity sequence steps by 1,000 (migration 0003), so one ``nextval`` reserves a whole
@@ -169,25 +171,34 @@ class _Writer:
         self.next_id[model] = start + count
         return range(start, start + count)
 
+    def _statement(self, model) -> str | None:
+        """The one statement that writes a batch of ``model``'s rows (``None``: another database, ``bulk_create``)."""
+        table = model._meta.db_table
+        columns = [model._meta.get_field(name).column for name in self.columns[model]]
+        column_sql = ", ".join(f'"{column}"' for column in columns)
+        if self.vendor == "postgresql":
+            return f'COPY "{table}" ({column_sql}) FROM STDIN'
+        if self.vendor == "sqlite":
+            placeholders = ", ".join(["%s"] * len(columns))
+            return f'INSERT INTO "{table}" ({column_sql}) VALUES ({placeholders})'  # noqa: S608 # nosec B608 - our own table and column names
+        return None
+
     def write(self, model, rows: list[tuple]) -> None:
         if not rows:
             return
-        table = model._meta.db_table
-        names = self.columns[model]
-        columns = [model._meta.get_field(a).column if a != "id" else "id" for a in names]
-        column_sql = ", ".join(f'"{c}"' for c in columns)
+        statement = self.statements[model]
         if self.vendor == "postgresql":
             with connection.cursor() as cursor:
-                with cursor.cursor.copy(f'COPY "{table}" ({column_sql}) FROM STDIN') as copy:
+                with cursor.cursor.copy(statement) as copy:
                     write_row = copy.write_row
                     for row in rows:
                         write_row(row)
             return
         if self.vendor == "sqlite":
-            placeholders = ", ".join(["%s"] * len(columns))
             with connection.cursor() as cursor:
-                cursor.executemany(f'INSERT INTO "{table}" ({column_sql}) VALUES ({placeholders})', rows)  # noqa: S608 # nosec B608 - our own table and column names
+                cursor.executemany(statement, rows)
             return
+        names = self.columns[model]
         model.objects.bulk_create([model(**dict(zip(names, row, strict=True))) for row in rows], batch_size=1000)
 
     def write_persons(self, batch: list[PersonRows]) -> tuple[int, int, int]:
