@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "sendhub.web",
     "sendhub.accounts",
     "sendhub.improvement",
+    "sendhub.establishments",
     "sendhub.outcomes",
     "sendhub.directory",
     "sendhub.voice",
