@@ -34,7 +34,7 @@ TYPES: dict[str, tuple[int, int, str]] = {
     "Other independent school": (11, 3, "Independent schools"),
     "Foundation special school": (12, 5, "Special schools"),
     "Pupil referral unit": (14, 4, "Local authority maintained schools"),
-    "LA nursery school": (15, 4, "Local authority maintained schools"),
+    "Local authority nursery school": (15, 4, "Local authority maintained schools"),
     "Further education": (18, 1, "Colleges"),
     "Academy sponsor led": (28, 10, "Academies"),
     "Sixth form centres": (31, 1, "Colleges"),
@@ -65,7 +65,7 @@ COUNTY_MIX = (
     ("Other independent school", "All-through", 12), ("Pupil referral unit", "Not applicable", 8),
     ("Academy alternative provision converter", "Not applicable", 1), ("Further education", "16 plus", 8),
     ("Sixth form centres", "16 plus", 3), ("Special post 16 institution", "16 plus", 3),
-    ("LA nursery school", "Nursery", 4),
+    ("Local authority nursery school", "Nursery", 4),
 )
 _PLACES = ("Preston", "Lancaster", "Burnley", "Chorley", "Skelmersdale", "Accrington", "Morecambe", "Nelson",
            "Leyland", "Ormskirk", "Clitheroe", "Fleetwood", "Colne", "Darwen", "Carnforth", "Garstang")
