@@ -40,7 +40,7 @@ system-deps: node-deps pdf-deps
 	@[ -x /usr/bin/chromium ] || { $(SUDO) apt-get update -q && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
 migrate: install assets
-	$(BIN)/sendhub migrate --noinput
+	SENDHUB_DEBUG=1 $(BIN)/sendhub migrate --noinput
 
 demo: pdf-deps install assets
 	SENDHUB_DEBUG=1 $(BIN)/sendhub migrate --noinput

@@ -373,6 +373,7 @@ def child(
     os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("SENDHUB_DATA_DIR", tempfile.mkdtemp(prefix="sendhub-bench-"))
     os.environ["DJANGO_SETTINGS_MODULE"] = "sendhub.settings"
+    os.environ.setdefault("SENDHUB_ALLOW_DEV_SECRET", "1")  # a benchmark, not a server: the development key is fine
     import django
 
     django.setup()

@@ -19,6 +19,7 @@ import time
 
 os.environ.setdefault("SENDHUB_DATA_DIR", tempfile.mkdtemp(prefix="sendhub-bench-"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sendhub.settings")
+os.environ.setdefault("SENDHUB_ALLOW_DEV_SECRET", "1")  # a benchmark, not a server: the development key is fine
 os.environ.setdefault("SENDHUB_MANIFEST_STATIC", "false")
 os.environ.setdefault("SENDHUB_TASK_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
 

@@ -21,6 +21,7 @@ from datetime import date, datetime, timedelta
 
 os.environ.setdefault("SENDHUB_DATA_DIR", tempfile.mkdtemp(prefix="sendhub-bench-"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sendhub.settings")
+os.environ.setdefault("SENDHUB_ALLOW_DEV_SECRET", "1")  # a benchmark, not a server: the development key is fine
 os.environ.setdefault("SENDHUB_MANIFEST_STATIC", "false")
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # for tests.voice's URLs
 

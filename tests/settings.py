@@ -4,6 +4,9 @@ import os
 import tempfile
 
 os.environ.setdefault("SENDHUB_DATA_DIR", tempfile.mkdtemp(prefix="sendhub-test-"))
+# The suite runs with DEBUG off, as production does, and the public development key; the production settings refuse
+# that pair unless told it is a test. Set in the environment so the commands tests start as subprocesses inherit it.
+os.environ.setdefault("SENDHUB_ALLOW_DEV_SECRET", "1")
 
 from sendhub.settings import *  # noqa: E402, F403
 

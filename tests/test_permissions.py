@@ -24,10 +24,11 @@ it is not part of that test; its unknown ids are checked by :func:`test_oruk_unk
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -37,7 +38,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.views.generic.edit import ProcessFormView
 
-from sendhub.accounts.models import LocalArea, Membership, Organisation, Role
+from sendhub.accounts.models import LocalArea, Membership, Organisation, Role, SignInLink
 from sendhub.directory.models import (
     DirectoryOrganisation,
     ListingChange,
@@ -431,6 +432,13 @@ def signed_in_only(methods: tuple[str, ...] = ("get",)) -> Rule:
     return Rule({method: outcomes(SIGNED_IN) for method in methods})
 
 
+def sign_in_link_token(w: World, area: LocalArea, tag: str) -> dict:
+    token = f"permission-matrix-{tag}"
+    SignInLink.objects.create(user=UserFactory(), token_hash=hashlib.sha256(token.encode()).hexdigest(),
+                              expires_at=timezone.now() + timedelta(minutes=30))
+    return {"token": token}
+
+
 def inspection_pk(w: World, area: LocalArea, tag: str) -> dict:
     return {"pk": w.inspection(area, tag).pk}
 
@@ -584,6 +592,9 @@ RULES: dict[str, Rule] = {
     "web:accessibility": open_to_all(),
     "web:healthz": open_to_all(),
     "accounts:sign-in": open_to_all(("get", "post")),
+    "accounts:sign-in-link-request": open_to_all(("get", "post")),
+    "accounts:sign-in-link": open_to_all(("get", "post"), sign_in_link_token),
+    "accounts:new-password": signed_in_only(("get", "post")),
     "accounts:sign-out": open_to_all(("post",)),
     "accounts:two-factor": signed_in_only(("get", "post")),
     "accounts:profile": signed_in_only(),

@@ -32,6 +32,7 @@ BASE = f"/areas/{AREA}"
 def setup_django() -> None:
     args = run.arguments([])
     os.environ.update({k: v for k, v in run.environment(args).items() if k != "SENDHUB_SECRET_KEY"})
+    os.environ.setdefault("SENDHUB_ALLOW_DEV_SECRET", "1")  # in-process profiling, not a server: the development key
     os.environ.setdefault("SENDHUB_REQUEST_LOG_LEVEL", "WARNING")
     sys.path.insert(0, str(HERE))
     import django

@@ -14,6 +14,7 @@ from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
 from sendhub.config import cache_from_url, file_storage_from_env
+from sendhub.web.client_address import parse_networks
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
@@ -35,11 +36,26 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_networks(name: str, default: str = "") -> list[str]:
+    """Comma-separated IP addresses and CIDR ranges, checked now so a typing mistake stops the server starting."""
+    try:
+        return [str(network) for network in parse_networks(env_list(name, default), setting=name)]
+    except ValueError as error:
+        raise ImproperlyConfigured(str(error)) from None
+
+
 DEBUG = env_bool("SENDHUB_DEBUG", False)
 _DEV_SECRET = "insecure-development-key-do-not-use-in-production"  # noqa: S105
 SECRET_KEY = os.environ.get("SENDHUB_SECRET_KEY", _DEV_SECRET)
-if SECRET_KEY == _DEV_SECRET and not (DEBUG or env_bool("SENDHUB_ALLOW_DEV_SECRET", True)):
-    raise ImproperlyConfigured("Set SENDHUB_SECRET_KEY to a long random value in production.")
+# The development key is public (it is in this file): with it anyone can forge sessions. Only development
+# (SENDHUB_DEBUG) and the test suite and benchmarks (SENDHUB_ALLOW_DEV_SECRET, set by tests/settings.py and the
+# bench scripts) may run with it.
+if SECRET_KEY == _DEV_SECRET and not (DEBUG or env_bool("SENDHUB_ALLOW_DEV_SECRET", False)):
+    raise ImproperlyConfigured(
+        "SENDHUB_SECRET_KEY is not set, and the development key is refused when SENDHUB_DEBUG is off. Set "
+        "SENDHUB_SECRET_KEY to a long random value (python3 -c 'import secrets; print(secrets.token_urlsafe(50))'), "
+        "or set SENDHUB_DEBUG=1 on a development machine."
+    )
 ALLOWED_HOSTS = env_list("SENDHUB_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("SENDHUB_CSRF_TRUSTED_ORIGINS")
 CSRF_FAILURE_VIEW = "sendhub.web.views.csrf_failure"
@@ -196,14 +212,35 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# django-axes: lock an account (per username + address) after repeated failed sign-ins.
+# The client's address (sendhub.web.client_address): REMOTE_ADDR, or the right-most untrusted address in
+# X-Forwarded-For when REMOTE_ADDR is one of these proxies (nginx, the load balancer). None by default: the header
+# is believed from no one until the operator names the proxies.
+SENDHUB_TRUSTED_PROXIES = env_networks("SENDHUB_TRUSTED_PROXIES")
+# Callers who may see /healthz's details (database, cache, worker); everyone else gets only the status.
+SENDHUB_HEALTH_ALLOW = env_networks("SENDHUB_HEALTH_ALLOW", "127.0.0.1,::1")
+# django-ratelimit's key="ip" (every public form's limit) reads the same client address.
+RATELIMIT_IP_META_KEY = "sendhub.web.client_address.client_address"
+
+# django-axes: lock an account (per username + address) after repeated failed sign-ins. The username is the
+# normalised email (sendhub.accounts.identity), so "Jo@Example.org" and "jo@example.org " share one count.
 AXES_FAILURE_LIMIT = int(os.environ.get("SENDHUB_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("SENDHUB_LOGIN_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "sendhub.accounts.identity.axes_username"
+AXES_CLIENT_IP_CALLABLE = "sendhub.web.client_address.client_address"
 AXES_VERBOSE = False
+# Across all addresses: once an account has this many failed sign-ins (with no quiet day between), each further
+# password check for it waits twice as long as the last (1 s, 2 s, 4 s ... up to the cool-off above), so spreading
+# guesses over many addresses gains little, while the holder can always get in by an emailed sign-in link.
+SENDHUB_LOGIN_SLOWDOWN_AFTER = int(os.environ.get("SENDHUB_LOGIN_SLOWDOWN_AFTER", "10"))
+# How long an emailed sign-in link works, and how many may be sent to one account in that time.
+SENDHUB_SIGN_IN_LINK_MINUTES = 30
+SENDHUB_SIGN_IN_LINKS_PER_PERIOD = 3
+# Requests for sign-in links from one client address (django-ratelimit rate).
+SENDHUB_SIGN_IN_LINK_RATE = os.environ.get("SENDHUB_SIGN_IN_LINK_RATE", "10/h")
 
 # Two-factor authentication (TOTP, django-otp). When true, area administrators must set it up and use it.
 SENDHUB_REQUIRE_2FA_FOR_ADMINS = env_bool("SENDHUB_REQUIRE_2FA_FOR_ADMINS", False)
@@ -247,6 +284,10 @@ SENDHUB_MAX_SEN2_BYTES = int(os.environ.get("SENDHUB_MAX_SEN2_MB", "500")) * 102
 SENDHUB_MAX_UPLOAD_BYTES = int(os.environ.get("SENDHUB_MAX_UPLOAD_MB", "10")) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Uploads larger than the memory limit are spooled here, not in the shared /tmp: a SEN2 return holds children's
+# names, dates of birth and UPNs, and a worker killed mid-upload leaves its file behind. Only this service's user can
+# list the directory, and sendhub.web.uploads sweeps leftovers older than a few hours at every start.
+FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "upload-tmp")
 
 EMAIL_BACKEND = os.environ.get("SENDHUB_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("SENDHUB_EMAIL_HOST", "localhost")

@@ -7,6 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "Areas, organisations and people"
 
     def ready(self) -> None:
-        from sendhub.accounts import audit, middleware  # noqa: F401 - connect their sign-in signal receivers
+        from sendhub.accounts import audit, middleware, signals  # noqa: F401 - connect their sign-in signal receivers
 
         audit.connect_axes()

@@ -6,11 +6,12 @@ records no address at all, and exports record what was exported (the plan, a sur
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model, user_logged_in, user_logged_out, user_login_failed
+from django.contrib.auth import user_logged_in, user_logged_out, user_login_failed
 from django.db.models import Q, QuerySet
 from django.dispatch import receiver
 
 from sendhub.accounts.models import AuditEvent, LocalArea, User
+from sendhub.accounts.selectors import account_for_address
 
 
 def record(kind: str, *, request=None, user=None, area: LocalArea | None = None, what: str = "",
@@ -47,7 +48,9 @@ def for_area(area: LocalArea) -> QuerySet[AuditEvent]:
 
 @receiver(user_logged_in)
 def _signed_in(sender, request, user, **kwargs):
-    record(AuditEvent.Kind.SIGNED_IN, request=request, user=user)
+    # A sign-in by emailed link says so: the password was not used.
+    by = getattr(request, "sendhub_signed_in_by", None)
+    record(AuditEvent.Kind.SIGNED_IN, request=request, user=user, **({"by": by} if by else {}))
 
 
 @receiver(user_logged_out)
@@ -64,12 +67,12 @@ def _signed_out(sender, request, user, **kwargs):
 def _sign_in_failed(sender, credentials, request=None, **kwargs):
     # Only an existing account is named; an unknown address is not stored (it may be someone's mistyped email).
     address = (credentials or {}).get("username") or (credentials or {}).get("email") or ""
-    user = get_user_model().objects.filter(email__iexact=address).first() if address else None
+    user = account_for_address(address) if address else None
     record(AuditEvent.Kind.SIGN_IN_FAILED, request=request, user=user)
 
 
 def _locked_out(sender, request, username=None, **kwargs):
-    user = get_user_model().objects.filter(email__iexact=username).first() if username else None
+    user = account_for_address(username) if username else None
     record(AuditEvent.Kind.LOCKED_OUT, request=request, user=user)
 
 

@@ -4,25 +4,46 @@ from __future__ import annotations
 
 import re
 
+from axes.handlers.proxy import AxesProxyHandler
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm, SetPasswordMixin
 from django.db.models import Q
 
-from sendhub.accounts.models import LocalArea, Membership, Organisation, Role, User
-from sendhub.accounts.services import is_member, normalise_email
+from sendhub.accounts import services
+from sendhub.accounts.identity import normalise_email
+from sendhub.accounts.models import LocalArea, Membership, Organisation, Role
+from sendhub.accounts.selectors import sign_in_username
+from sendhub.accounts.services import is_member
 from sendhub.web.forms import GovukFormMixin
 
 _NATIONAL_KINDS = {str(kind) for kind in Organisation.NATIONAL_KINDS}
 
 
 
+def wait_in_words(seconds: int) -> str:
+    """"45 seconds", "4 minutes", "1 hour": a wait rounded up to a unit a person reads at a glance."""
+    if seconds < 60:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = -(-seconds // 60)
+    if minutes < 60:
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    hours = -(-minutes // 60)
+    return f"{hours} hour{'s' if hours != 1 else ''}"
+
+
 class SignInForm(GovukFormMixin, AuthenticationForm):
-    """Email address and password. The field keeps Django's name ``username`` (django-axes reads it)."""
+    """Email address and password. The field keeps Django's name ``username`` (django-axes reads it).
+
+    The address is turned into the account's one identity before anything counts it (sendhub.accounts.identity), and
+    an account with many recent failures from any address is slowed: the form then refuses without checking the
+    password, and ``wait_seconds`` says for how long.
+    """
 
     error_messages = {
         "invalid_login": "Enter a correct email address and password. The password is case-sensitive.",
         "inactive": "This account has been closed. Contact your area administrator.",
     }
+    wait_seconds = 0
 
     def __init__(self, request=None, *args, **kwargs) -> None:
         super().__init__(request, *args, **kwargs)
@@ -33,6 +54,76 @@ class SignInForm(GovukFormMixin, AuthenticationForm):
         )
         self.fields["username"].error_messages["required"] = "Enter your email address"
         self.fields["password"].error_messages["required"] = "Enter your password"
+
+    def clean_username(self) -> str:
+        return sign_in_username(self.cleaned_data["username"])
+
+    def clean(self):
+        username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        if not (username and password) or self._locked_here(username, password):
+            # Nothing to check, or django-axes refuses this address anyway and shows its page: the slowdown's
+            # turn is not spent and no failure is counted against the account.
+            return super().clean()
+        self.wait_seconds = services.sign_in_throttle_claim(identity=username)
+        if self.wait_seconds:
+            raise forms.ValidationError(
+                "There have been too many failed attempts to sign in to this account. Wait %(wait)s, then try "
+                "again, or get a sign-in link by email.",
+                code="slowed",
+                params={"wait": wait_in_words(self.wait_seconds)},
+            )
+        try:
+            return super().clean()
+        except forms.ValidationError as error:
+            if error.code == "invalid_login":
+                services.sign_in_throttle_record_failure(identity=username)
+            raise
+
+    def _locked_here(self, username: str, password: str) -> bool:
+        if self.request is None:
+            return False
+        return not AxesProxyHandler.is_allowed(self.request, {"username": username, "password": password})
+
+
+class SignInLinkForm(GovukFormMixin, forms.Form):
+    """The address to send a sign-in link to."""
+
+    email = forms.CharField(
+        label="Email address",
+        max_length=254,
+        help_text="The address you sign in with",
+        error_messages={"required": "Enter your email address"},
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+
+    def clean_email(self) -> str:
+        email = normalise_email(self.cleaned_data["email"])
+        if "@" not in email.strip("@"):
+            raise forms.ValidationError("Enter an email address in the correct format, like name@example.org")
+        return email
+
+
+_CHOOSING_HINT = "At least 12 characters. Do not use your name, your email address or a common password."
+
+
+def _password_fields(first_label: str, second_label: str, first_missing: str, second_missing: str):
+    """A new password and its confirmation, with our labels, hints and messages.
+
+    They are set on the class's fields: GovukFormMixin renders the bound fields as the form is made, so labels
+    changed in ``__init__`` afterwards never reached the page (Django's "New password confirmation" showed instead).
+    """
+    first, second = SetPasswordMixin.create_password_fields(label1=first_label, label2=second_label)
+    first.help_text, second.help_text = _CHOOSING_HINT, "Enter the same password again"
+    first.error_messages["required"], second.error_messages["required"] = first_missing, second_missing
+    return first, second
+
+
+class NewPasswordForm(GovukFormMixin, SetPasswordForm):
+    """A new password without the old one, just after signing in by emailed link (Django's validators apply)."""
+
+    new_password1, new_password2 = _password_fields(
+        "New password", "Confirm new password", "Enter a new password", "Confirm your new password"
+    )
 
 
 class TokenForm(GovukFormMixin, forms.Form):
@@ -72,28 +163,20 @@ class TokenForm(GovukFormMixin, forms.Form):
 class AcceptInvitationForm(GovukFormMixin, SetPasswordForm):
     """Choose a password for a new account made from an invitation (Django's password validators apply)."""
 
-    def __init__(self, user: User, *args, **kwargs) -> None:
-        super().__init__(user, *args, **kwargs)
-        self.fields["new_password1"].label = "Create a password"
-        self.fields[
-            "new_password1"
-        ].help_text = "At least 12 characters. Do not use your name, your email address or a common password."
-        self.fields["new_password2"].label = "Confirm your password"
-        self.fields["new_password2"].help_text = "Enter the same password again"
-        self.fields["new_password1"].error_messages["required"] = "Create a password"
-        self.fields["new_password2"].error_messages["required"] = "Confirm your password"
+    new_password1, new_password2 = _password_fields(
+        "Create a password", "Confirm your password", "Create a password", "Confirm your password"
+    )
 
 
 class SendHubPasswordChangeForm(GovukFormMixin, PasswordChangeForm):
+    new_password1, new_password2 = _password_fields(
+        "New password", "Confirm new password", "Enter a new password", "Confirm your new password"
+    )
+
     def __init__(self, user, *args, **kwargs) -> None:
         super().__init__(user, *args, **kwargs)
         self.fields["old_password"].widget.attrs.pop("autofocus", None)
         self.fields["old_password"].label = "Current password"
-        self.fields[
-            "new_password1"
-        ].help_text = "At least 12 characters. Do not use your name, your email address or a common password."
-        self.fields["new_password2"].label = "Confirm new password"
-        self.fields["new_password2"].help_text = "Enter the same password again"
 
 
 class OrganisationChoiceField(forms.ModelChoiceField):

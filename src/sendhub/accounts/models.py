@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from sendhub.accounts.identity import normalise_email
+
 
 class LocalArea(models.Model):
     class Region(models.TextChoices):
@@ -99,7 +101,7 @@ class UserManager(BaseUserManager["User"]):
     def create_user(self, email: str, password: str | None = None, **extra: object) -> User:
         if not email:
             raise ValueError("An email address is required")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=normalise_email(email), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -216,6 +218,7 @@ class AuditEvent(models.Model):
         SIGNED_OUT = "signed_out", "Signed out"
         SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
         LOCKED_OUT = "locked_out", "Locked out after repeated failed sign-ins"
+        SIGN_IN_LINK_SENT = "sign_in_link_sent", "Sign-in link emailed"
         IDLE_SIGN_OUT = "idle_sign_out", "Signed out after being idle"
         SESSION_EXPIRED = "session_expired", "Signed out at the end of the session's time limit"
         EXPORTED = "exported", "Exported data"
@@ -241,3 +244,45 @@ class AuditEvent(models.Model):
         if self.pk is not None:
             raise ValueError("Audit events are never changed once recorded")
         super().save(*args, **kwargs)
+
+
+class SignInThrottle(models.Model):
+    """Failed sign-ins for one account from every address together (the per-address lockout is django-axes').
+
+    Past ``SENDHUB_LOGIN_SLOWDOWN_AFTER`` failures each further password check for the account must wait longer
+    (sendhub.accounts.services.sign_in_throttle_claim). Keyed by a keyed hash of the normalised address, so the
+    table names no one; a row goes after a day without failures, or when the account holder signs in.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    first_failure_at = models.DateTimeField()
+    # The last failure, or the last password check let through while the account is slowed.
+    last_attempt_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.failures} failed sign-in(s)"
+
+
+class SignInLink(models.Model):
+    """An emailed, single-use link that signs its account holder in without the password: the way in that an
+    attacker's failed guesses (lockout, slowdown) can never close, since only the holder's mailbox receives it.
+
+    Only a hash of the token is stored: someone who reads the table cannot use a link that is still live.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sign_in_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Sign-in link for {self.user}"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.used_at is None and self.expires_at > timezone.now()

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 import segno
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, logout, update_session_auth_hash
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -22,15 +22,18 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_ratelimit.core import is_ratelimited
 
 from sendhub.accounts import audit, services
 from sendhub.accounts.forms import (
     AcceptInvitationForm,
     InvitationForm,
     MembershipForm,
+    NewPasswordForm,
     OrganisationForm,
     SendHubPasswordChangeForm,
     SignInForm,
+    SignInLinkForm,
     TokenForm,
 )
 from sendhub.accounts.mixins import AreaMixin
@@ -41,6 +44,9 @@ PENDING_USER_KEY = "sendhub_2fa_pending_user"
 PENDING_BACKEND_KEY = "sendhub_2fa_pending_backend"
 PENDING_SINCE_KEY = "sendhub_2fa_pending_since"
 PENDING_SECONDS = 5 * 60
+# After signing in by emailed link the person may set a new password without the old one, for this long.
+LINK_SIGNED_IN_KEY = "sendhub_link_signed_in_at"
+NEW_PASSWORD_SECONDS = 15 * 60
 _MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
@@ -78,16 +84,114 @@ class SignInView(auth_views.LoginView):
         user = form.get_user()
         if confirmed_device(user) is None:
             return super().form_valid(form)
-        # Not signed in yet: the password was right, now the second factor.
-        self.request.session.cycle_key()
-        self.request.session[PENDING_USER_KEY] = user.pk
-        self.request.session[PENDING_BACKEND_KEY] = getattr(user, "backend", _MODEL_BACKEND)
-        self.request.session[PENDING_SINCE_KEY] = int(time.time())
-        url = reverse("accounts:two-factor")
-        next_url = self.get_redirect_url()
-        if next_url:
-            url += "?" + urlencode({"next": next_url})
-        return HttpResponseRedirect(url)
+        return _ask_for_second_factor(self.request, user, getattr(user, "backend", _MODEL_BACKEND),
+                                      self.get_redirect_url())
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.wait_seconds:
+            # The password was not checked: say so to machines as well as people.
+            response.status_code = 429
+            response["Retry-After"] = str(form.wait_seconds)
+        return response
+
+
+def _ask_for_second_factor(request, user, backend: str, next_url: str = "") -> HttpResponseRedirect:
+    """Not signed in yet: the first factor (password or emailed link) was right, now the authenticator app's code."""
+    request.session.cycle_key()
+    request.session[PENDING_USER_KEY] = user.pk
+    request.session[PENDING_BACKEND_KEY] = backend
+    request.session[PENDING_SINCE_KEY] = int(time.time())
+    url = reverse("accounts:two-factor")
+    if next_url:
+        url += "?" + urlencode({"next": next_url})
+    return HttpResponseRedirect(url)
+
+
+class SignInLinkRequestView(FormView):
+    """Ask for a sign-in link by email: the way in for someone locked out, slowed or without their password.
+
+    The answer is the same whether or not the address has an account. Limited per client address as well as per
+    account (in the service), so the form cannot be used to send floods of email.
+    """
+
+    template_name = "accounts/sign_in_link_request.html"
+    sent_template = "accounts/sign_in_link_sent.html"
+    form_class = SignInLinkForm
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "minutes": settings.SENDHUB_SIGN_IN_LINK_MINUTES}
+
+    def post(self, request, *args, **kwargs):
+        if is_ratelimited(request, group="accounts:sign-in-link", key="ip", rate=settings.SENDHUB_SIGN_IN_LINK_RATE,
+                          method="POST", increment=True):
+            return render(request, "accounts/sign_in_link_rate_limited.html", status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        services.sign_in_link_send(email=form.cleaned_data["email"], request=self.request)
+        context = {"email": form.cleaned_data["email"], "minutes": settings.SENDHUB_SIGN_IN_LINK_MINUTES}
+        return render(self.request, self.sent_template, context)
+
+
+class SignInLinkView(View):
+    """An emailed sign-in link. Opening it only asks to continue: mail scanners open links, and must not use them up.
+
+    Continuing uses the link and signs the person in (or asks for their authenticator code first), even when wrong
+    guesses by someone else have locked or slowed the password; then offers a new password.
+    """
+
+    template_name = "accounts/sign_in_link.html"
+    unusable_template = "accounts/sign_in_link_unusable.html"
+
+    def get(self, request, token: str):
+        link = services.sign_in_link_find(token=token)
+        if link is None or not link.is_usable or not link.user.is_active:
+            return render(request, self.unusable_template, {"link": link}, status=410)
+        return render(request, self.template_name, {"link": link})
+
+    def post(self, request, token: str):
+        try:
+            user = services.sign_in_link_use(token=token)
+        except services.SignInLinkUnusable as error:
+            return render(request, self.unusable_template, {"error": str(error)}, status=410)
+        if request.user.is_authenticated and request.user.pk != user.pk:
+            logout(request)  # a shared computer left signed in as someone else
+        request.session[LINK_SIGNED_IN_KEY] = int(time.time())
+        if request.user.is_authenticated:
+            return redirect("accounts:new-password")
+        if confirmed_device(user) is not None:
+            # The link stands in for the password only: the authenticator app's code is still needed.
+            return _ask_for_second_factor(request, user, _MODEL_BACKEND, reverse("accounts:new-password"))
+        request.sendhub_signed_in_by = "emailed link"  # the audit log's sign-in event says so
+        auth_login(request, user, backend=_MODEL_BACKEND)
+        return redirect("accounts:new-password")
+
+
+class NewPasswordView(LoginRequiredMixin, FormView):
+    """Choose a new password without the old one: only just after signing in by emailed link (the link proved the
+    person holds the mailbox; the old password is what they may have forgotten)."""
+
+    template_name = "accounts/new_password.html"
+    form_class = NewPasswordForm
+
+    def dispatch(self, request, *args, **kwargs):
+        since = request.session.get(LINK_SIGNED_IN_KEY) if request.user.is_authenticated else None
+        if request.user.is_authenticated and not (
+            isinstance(since, int) and time.time() - since <= NEW_PASSWORD_SECONDS
+        ):
+            return redirect("accounts:password-change")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        form.save()
+        update_session_auth_hash(self.request, form.user)
+        self.request.session.pop(LINK_SIGNED_IN_KEY, None)
+        messages.success(self.request, "Your new password has been saved.")
+        return redirect(settings.LOGIN_REDIRECT_URL)
 
 
 class SignOutView(auth_views.LogoutView):

@@ -130,3 +130,16 @@ def worker_is_running(app_configs=None, databases=None, **kwargs):
             id="sendhub.W009",
         )]
     return []
+
+
+@register(Tags.security, deploy=True)
+def proxies_are_named(app_configs=None, **kwargs):
+    if settings.SECURE_PROXY_SSL_HEADER and not settings.SENDHUB_TRUSTED_PROXIES:
+        return [Warning(
+            "SENDHUB_BEHIND_PROXY is on but SENDHUB_TRUSTED_PROXIES is empty: every visitor appears to come from the "
+            "proxy's address, so one person's failed sign-ins or form posts count against everyone.",
+            hint=_hint("Set SENDHUB_TRUSTED_PROXIES to the addresses of nginx and the load balancer (e.g. "
+                       "127.0.0.1 or 10.0.0.0/24), and have them set X-Forwarded-For.", "Environment"),
+            id="sendhub.W011",
+        )]
+    return []

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -7,6 +8,7 @@ from django.views.generic import TemplateView
 
 from sendhub.accounts.models import LocalArea, Role
 from sendhub.web import health
+from sendhub.web.client_address import is_allowed
 
 
 class HomeView(TemplateView):
@@ -84,9 +86,13 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """For load balancers and monitors: 200 when the database, cache and worker are fine, 503 otherwise."""
+    """For load balancers and monitors: 200 when the database, cache and worker are fine, 503 otherwise.
+
+    Only callers from ``SENDHUB_HEALTH_ALLOW`` see which check failed and why (the database engine, the worker's
+    state): to anyone else that says what the server runs and when it is weak. A load balancer needs only the code.
+    """
     healthy, checks = health.run_all()
-    return JsonResponse(
-        {"status": "ok" if healthy else "fail", "checks": {name: check.as_dict() for name, check in checks.items()}},
-        status=200 if healthy else 503,
-    )
+    body: dict = {"status": "ok" if healthy else "fail"}
+    if is_allowed(request, settings.SENDHUB_HEALTH_ALLOW, setting="SENDHUB_HEALTH_ALLOW"):
+        body["checks"] = {name: check.as_dict() for name, check in checks.items()}
+    return JsonResponse(body, status=200 if healthy else 503)
