@@ -692,9 +692,12 @@ def test_dashboard_queries_with_success_measures(admin, area, imported, action, 
 # A superseding upload keeps figures as history ---------------------------------------------------------------
 
 
-def test_reupload_for_the_same_year_supersedes_the_earlier_return(admin, area, sen2_file, imported, tmp_path):
+def test_reupload_for_the_same_year_supersedes_the_earlier_return(
+    admin, area, sen2_file, imported, tmp_path, django_capture_on_commit_callbacks
+):
     newer = write_return(tmp_path / "sen2-2026-v2.xml", la=area.la_code, seed=12)
-    response = admin.post(url("outcomes:return-upload", area), {"file": xml_upload(newer.read_bytes(), newer.name)})
+    with django_capture_on_commit_callbacks(execute=True):  # the superseded rows go once the import commits
+        response = admin.post(url("outcomes:return-upload", area), {"file": xml_upload(newer.read_bytes(), newer.name)})
     assert response.status_code == 302
     imported.refresh_from_db()
     current = Sen2Return.objects.get(area=area, is_current=True)

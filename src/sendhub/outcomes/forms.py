@@ -30,6 +30,20 @@ class Sen2UploadForm(GovukForm):
             )
         return upload
 
+    def ask_again(self, message: str) -> None:
+        """Show ``message`` on the file field of this new form: a confirmation that cannot be used (expired, say)
+        means uploading the file again."""
+        self.cleaned_data = {}  # an unbound form has none, and ``add_error`` expects it
+        self.add_error("file", message)
+
+
+class Sen2ShrinkConfirmForm(GovukForm):
+    """The confirmation step for a return much smaller than the current one: ``token`` names the kept upload
+    (``sen2.pending``); ``action`` is the button pressed."""
+
+    token = forms.CharField(widget=forms.HiddenInput, max_length=2000)
+    action = forms.ChoiceField(choices=[("import", "Import it"), ("cancel", "Cancel")], widget=forms.HiddenInput)
+
 
 class ManualMeasureForm(GovukModelForm):
     class Meta:

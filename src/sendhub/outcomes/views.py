@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -20,11 +20,14 @@ from sendhub.outcomes.forms import (
     ManualCsvForm,
     ManualMeasureForm,
     ManualValueForm,
+    Sen2ShrinkConfirmForm,
     Sen2UploadForm,
     SuccessMeasureForm,
 )
 from sendhub.outcomes.measures import MEASURES
 from sendhub.outcomes.models import ManualMeasure, ManualMeasureValue, Sen2Return, SuccessMeasure
+from sendhub.outcomes.sen2 import pending
+from sendhub.outcomes.sen2.importer import ImportResult
 from sendhub.web import history
 from sendhub.web.charts import Series, line_chart
 from sendhub.web.views import FormPageMixin
@@ -269,15 +272,73 @@ SHOWN_IMPORT_ERRORS = 200
 
 
 class Sen2UploadView(OutcomesMixin, FormView):
+    """Upload a SEN2 return; a return far smaller than the current one (``importer.ShrinkRefusal``) is kept
+    (``sen2.pending``) and imported only when the administrator confirms it on the same page."""
+
     area_permission = "area.manage"
     form_class = Sen2UploadForm
     template_name = "outcomes/return_upload.html"
 
-    def form_valid(self, form):
+    def get(self, request, *args, **kwargs) -> HttpResponse:
+        pending.sweep()  # kept files whose confirmation has expired: they hold names and dates of birth
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs) -> HttpResponse:
+        pending.sweep()
+        if "token" in request.POST:  # the confirmation step
+            return self.confirm(Sen2ShrinkConfirmForm(request.POST))
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form) -> HttpResponse:
         upload = form.cleaned_data["file"]
         result = services.sen2_import(
             stream=upload, filename=upload.name[:255], area=self.area, imported_by=self.request.user
         )
+        if result.shrink is not None:
+            token = pending.keep(
+                upload,
+                filename=upload.name[:255],
+                area_id=self.area.pk,
+                user_id=self.request.user.pk,
+                refusal=result.shrink,
+            )
+            return self.ask_to_confirm(result, token, upload.name[:255])
+        return self.answer(result, form)
+
+    def confirm(self, confirm_form: Sen2ShrinkConfirmForm) -> HttpResponse:
+        form = self.get_form_class()()
+        try:
+            if not confirm_form.is_valid():
+                raise pending.KeptFileError("This confirmation is not valid. Upload the file again.")
+            kept = pending.read_token(
+                confirm_form.cleaned_data["token"], area_id=self.area.pk, user_id=self.request.user.pk
+            )
+        except pending.KeptFileError as error:
+            form.ask_again(str(error))
+            return self.render_to_response(self.get_context_data(form=form))
+        if confirm_form.cleaned_data["action"] == "cancel":
+            pending.discard(kept)
+            messages.info(self.request, f"{kept.filename} was not imported, and the uploaded file has been deleted")
+            return HttpResponseRedirect(self.area_url("outcomes:return-list"))
+        result = services.sen2_import_kept(kept=kept, area=self.area, imported_by=self.request.user)
+        if result.shrink is not None:  # the current return changed meanwhile: confirm the new counts
+            return self.ask_to_confirm(result, pending.renew(kept, refusal=result.shrink), kept.filename)
+        return self.answer(result, form)
+
+    def ask_to_confirm(self, result: ImportResult, token: str, filename: str) -> HttpResponse:
+        return self.render_to_response(
+            self.get_context_data(
+                form=self.get_form_class()(),  # not the posted one: its errors would fill the page's error summary
+                shrink=result.shrink,
+                shrink_filename=filename,
+                shrink_warnings=result.warning_count,
+                confirm_form=Sen2ShrinkConfirmForm(initial={"token": token}),
+                keep_minutes=pending.KEEP_SECONDS // 60,
+            )
+        )
+
+    def answer(self, result: ImportResult, form: Sen2UploadForm) -> HttpResponse:
+        """The page after an import that was not refused as too small: its problems, or the new return."""
         if result.sen2_return is None:
             return self.render_to_response(
                 self.get_context_data(

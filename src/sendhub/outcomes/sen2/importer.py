@@ -28,8 +28,15 @@
   PostgreSQL import): before committing, ``_check_links`` checks with one query per table that every row links
   to a parent in the same return, and raises ``LinkError`` (so nothing is stored) if not.
 - **Supersede.** When the new return is stored, the area's previous current return for the same collection
-  year is marked superseded (``is_current`` false, ``superseded_at`` now) and its person-level rows (persons,
-  requests, active plans) are deleted; its ``MeasureValue`` rows stay as history.
+  year is marked superseded (``is_current`` false, ``superseded_at`` now); its ``MeasureValue`` rows stay as
+  history. Its person-level rows (persons, requests, active plans) are deleted only once the new return has
+  committed (``transaction.on_commit``, ``services.sen2_superseded_rows_delete``), so that nothing of the old
+  return is gone until the new one is really there; if that deletion fails or the process dies first, the next
+  import for the year, or the retention rule for superseded returns, deletes them.
+- **A much smaller return needs confirming.** A return with no persons, or with fewer than half the persons of
+  the current return it would supersede, is refused (``ShrinkRefusal``, with both counts) and rolled back unless
+  the caller passes ``allow_shrink=True`` (``--allow-shrink``, or the confirmation step of the upload page): an
+  export cut short by the case management system would otherwise replace a whole return at once.
 - **Minimisation.** Names are never read into the rows; birth date, postcode, UPN and ULN become ages, the
   postcode district and a keyed hash (``settings.SENDHUB_PERSON_KEY``) in the process that parses, so only
   minimised rows cross the pipe. Logs carry counts and timings only.
@@ -49,7 +56,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import BinaryIO
 
 from django.conf import settings
@@ -59,13 +66,13 @@ from django.utils import timezone
 
 from sendhub.accounts.models import LocalArea
 from sendhub.outcomes.models import ActivePlan, EhcRequest, Sen2Person, Sen2Return
-from sendhub.outcomes.services import delete_person_level_rows
+from sendhub.outcomes.services import sen2_superseded_rows_delete
 
 from .parser import HashingReader
 from .pipeline import MAX_PROBLEMS, Problems, Sink, parser_process, read_rows, receive, unknown_item_rule
 from .rows import PERSON_COLUMNS, PLAN_COLUMNS, REQUEST_COLUMNS, PersonRows
 from .split import CLOSING, FileView, PartReader, count_persons, file_view, find_cut
-from .validate import WARNING, HeaderInfo
+from .validate import ERROR, WARNING, HeaderInfo
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +87,64 @@ _GC_THRESHOLD = 50_000  # allocations between collections while rows stream (Pyt
 PIPE_BYTES = 1 << 20  # the pipe's buffer (Linux's default most); a message of 500 persons is about 130 kB
 
 
+# A return with fewer persons than this share of the current return's is refused unless confirmed.
+SHRINK_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class ShrinkRefusal:
+    """Why a return with no errors was not stored: it has no persons, or fewer than ``SHRINK_SHARE`` of the
+    persons of the area's current return for its year (``current_*`` are ``None`` when there is none)."""
+
+    collection_year: int
+    persons: int
+    current_return_id: int | None = None
+    current_persons: int | None = None
+    current_filename: str = ""
+    current_imported_at: datetime | None = None
+
+    @property
+    def message(self) -> str:
+        if self.current_return_id is None:
+            return (
+                f"This {self.collection_year} return has no Person records. A return with no persons is imported "
+                "only when you confirm it. Nothing was stored."
+            )
+        imported = timezone.localtime(self.current_imported_at)
+        current = (
+            f"the current {self.collection_year} return ({self.current_filename}, imported "
+            f"{imported.day} {imported:%B %Y}) has {self.current_persons:,}"
+        )
+        if self.persons == 0:
+            found = f"This return has no Person records, and {current}."
+        else:
+            found = f"This return has {self.persons:,} persons, fewer than half as many as {current}."
+        return (
+            f"{found} Importing it would supersede the current return and delete its person-level records, "
+            "so it is imported only when you confirm it; a superseded return can be restored only from a backup "
+            "(sendhub restore). Nothing was stored."
+        )
+
+    def as_problem(self) -> dict:
+        return {"position": 0, "path": "Message/Persons", "rule": self.message, "severity": ERROR}
+
+
+def shrink_refusal(*, area: LocalArea, collection_year: int, persons: int) -> ShrinkRefusal | None:
+    """The refusal for a return of ``persons`` persons for ``area`` and the year, or ``None`` if it may be stored."""
+    current = (
+        Sen2Return.objects.filter(area=area, collection_year=collection_year, is_current=True)
+        .only("pk", "person_count", "filename", "imported_at")
+        .first()
+    )
+    if persons and (current is None or persons >= current.person_count * SHRINK_SHARE):
+        return None
+    if current is None:
+        return ShrinkRefusal(collection_year, persons)
+    return ShrinkRefusal(
+        collection_year, persons, current.pk, current.person_count, current.filename, current.imported_at
+    )
+
+
 @dataclass
 class ImportResult:
     sen2_return: Sen2Return | None = None
@@ -87,6 +152,7 @@ class ImportResult:
     warnings: list[dict] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    shrink: ShrinkRefusal | None = None  # refused as much smaller than the current return (not confirmed)
 
     @property
     def ok(self) -> bool:
@@ -103,6 +169,14 @@ class ImportResult:
 
 class _Rollback(Exception):
     """Raised inside the transaction to undo everything written for a file with errors."""
+
+
+class _Shrunk(_Rollback):
+    """Raised inside the transaction to undo a return refused as much smaller than the current one."""
+
+    def __init__(self, refusal: ShrinkRefusal):
+        super().__init__(refusal.message)
+        self.refusal = refusal
 
 
 def _fields(model) -> list[str]:
@@ -263,10 +337,13 @@ def import_sen2(
     area: LocalArea,
     imported_by=None,
     progress: Callable[[int], None] | None = None,
+    allow_shrink: bool = False,
 ) -> ImportResult:
     """Import one SEN2 XML file for ``area``; a file with any error stores nothing (see the module docstring).
 
     ``progress`` is called with the number of persons written so far (not yet committed) after each batch.
+    ``allow_shrink`` stores a return with no persons, or fewer than half those of the current return, which is
+    otherwise refused (``result.shrink`` says why, and ``result.errors`` has it as a problem).
     """
     started = time.perf_counter()
     problems = Problems()
@@ -274,10 +351,13 @@ def import_sen2(
     reader = HashingReader(stream)
     try:
         with transaction.atomic():
-            stored = _import(reader, filename, area, imported_by, problems, started, progress)
+            stored = _import(reader, filename, area, imported_by, problems, started, progress, allow_shrink)
             if problems.error_count:
                 raise _Rollback
             result.sen2_return = stored
+    except _Shrunk as shrunk:
+        result.shrink = shrunk.refusal
+        problems.extend([shrunk.refusal.as_problem()])
     except _Rollback:
         result.sen2_return = None
     result.errors, result.warnings = problems.errors, problems.warnings
@@ -303,7 +383,8 @@ def import_sen2(
     return result
 
 
-def _import(reader, filename, area, imported_by, problems: Problems, started: float, progress) -> Sen2Return | None:
+def _import(reader, filename, area, imported_by, problems: Problems, started: float, progress,
+            allow_shrink: bool) -> Sen2Return | None:  # fmt: skip
     # Serialise imports for one area (a no-op on SQLite, whose writer lock does the same).
     LocalArea.objects.select_for_update().filter(pk=area.pk).first()
     sink = _DatabaseSink(area=area, filename=filename, imported_by=imported_by, progress=progress)
@@ -331,6 +412,13 @@ def _import(reader, filename, area, imported_by, problems: Problems, started: fl
     if not ok or problems.error_count or sink.sen2_return is None:
         return None
     _check_links(sink.sen2_return.pk, sink.counts)
+    if not allow_shrink:
+        # Checked last, when the file is known to be good: the count is only known at its end, and a file with
+        # errors needs correcting before anyone is asked to confirm it.
+        refusal = shrink_refusal(area=area, collection_year=sink.sen2_return.collection_year,
+                                 persons=sink.counts["persons"])  # fmt: skip
+        if refusal is not None:
+            raise _Shrunk(refusal)
     return _finish(sink.sen2_return, sink.writer, sink.counts, checksum, problems, started)
 
 
@@ -568,9 +656,16 @@ def _finish(sen2_return: Sen2Return, writer: _Writer, counts: dict, checksum: st
             area=sen2_return.area_id, collection_year=sen2_return.collection_year, is_current=True
         ).values_list("pk", flat=True)
     )
-    delete_person_level_rows(previous)
     now = timezone.now()
     Sen2Return.objects.filter(pk__in=previous).update(is_current=False, superseded_at=now)
+    area_id, year = sen2_return.area_id, sen2_return.collection_year
+
+    def delete_superseded_rows() -> None:  # a named function: Django logs a failed callback by its __qualname__
+        sen2_superseded_rows_delete(area_id=area_id, collection_year=year)
+
+    # The superseded rows go only after the commit (see the module docstring); robust: the import has committed
+    # by then, so a failure to delete is logged, not raised to the caller, and cleared up later.
+    transaction.on_commit(delete_superseded_rows, robust=True)
     warnings = list(problems.warnings)
     if problems.warning_count > len(warnings):
         warnings.append({"position": 0, "path": "", "severity": WARNING,

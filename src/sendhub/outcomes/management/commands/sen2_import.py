@@ -1,4 +1,4 @@
-"""sendhub sen2 import FILE --area CODE: import a SEN2 XML return and compute its measures."""
+"""sendhub sen2 import FILE --area CODE [--allow-shrink]: import a SEN2 XML return and compute its measures."""
 
 from __future__ import annotations
 
@@ -26,12 +26,20 @@ def describe(problem: dict) -> str:
 class Command(BaseCommand):
     help = (
         "Import a SEN2 person-level XML return for an area (its LA code, e.g. 888, or its slug) and compute its "
-        "measures. A file with any error imports nothing; the errors are listed with the person, element and rule."
+        "measures. A file with any error imports nothing; the errors are listed with the person, element and rule. "
+        "A return with no persons, or fewer than half the persons of the area's current return for its year, is "
+        "refused unless --allow-shrink is given."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="The SEN2 XML file")
         parser.add_argument("--area", required=True, help="The area's LA code (e.g. 888) or slug (e.g. lancashire)")
+        parser.add_argument(
+            "--allow-shrink",
+            action="store_true",
+            help="Import the return even if it has no persons, or fewer than half the persons of the current return "
+            "it supersedes (whose person-level records are then deleted)",
+        )
 
     def _progress(self, options):
         """With ``-v 2``, a line on stderr each time another ``PROGRESS_STEP`` persons are written (big files take
@@ -59,7 +67,13 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
         with path.open("rb") as stream:
-            result = sen2_import(stream=stream, filename=path.name, area=area, progress=self._progress(options))
+            result = sen2_import(
+                stream=stream,
+                filename=path.name,
+                area=area,
+                progress=self._progress(options),
+                allow_shrink=options["allow_shrink"],
+            )
         counts = result.counts
         if result.sen2_return is not None:
             self.stdout.write(
@@ -74,6 +88,11 @@ class Command(BaseCommand):
             self.stdout.write(f"Warning: {describe(warning)}")
         if result.warning_count > len(result.warnings):
             self.stdout.write(f"… and {result.warning_count - len(result.warnings)} more warnings")
+        if result.shrink is not None:
+            raise CommandError(
+                f"{path.name} was not imported. {result.shrink.message} To import it anyway, run the command again "
+                "with --allow-shrink."
+            )
         if result.sen2_return is None:
             self.stderr.write(
                 f"{path.name} was not imported: {result.error_count} error(s), {result.warning_count} warning(s) "
