@@ -195,6 +195,8 @@ def test_an_empty_result_is_one_empty_first_and_last_page(client):
         "contents": [],
     }
     assert get(client, "/services", page=10**30)["contents"] == []
+    assert get(client, "/services", page="9223372036854775807")["contents"] == []
+    assert "'page'" in get(client, "/services", status=400, page="9" * 5000)["error"]
 
 
 # Filters -------------------------------------------------------------------------------------------------

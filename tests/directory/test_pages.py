@@ -216,6 +216,25 @@ def test_pagination_keeps_the_query_string(client, area, directory):
     assert set(result_names(first)).isdisjoint(result_names(second))
 
 
+@pytest.mark.parametrize("page", ["9223372036854775807", "9" * 5000, "4"])
+@pytest.mark.parametrize("near", [{}, {"near": "PR1", "sort": "distance"}, {"near": "PR1", "miles": "20"}])
+def test_a_page_past_the_last_shows_the_last(client, area, directory, page, near):
+    org = DirectoryOrganisation.objects.get(area=area)
+    for n in range(25):
+        make_listing(area, org, name=f"Extra autism group {n:02d}")
+    response = client.get(search_url(area, need="autism", page=page, **near))
+    assert response.status_code == 200
+    assert response.context["page_obj"].number == 2 and len(response.context["results"]) == 6
+    assert 'aria-current="page">2</a>' in response.content.decode()
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "-3", "1.5", "\u0662", ""])
+def test_a_page_that_is_not_a_page_number_shows_the_first(client, area, directory, page):
+    response = client.get(search_url(area, page=page))
+    assert response.status_code == 200
+    assert response.context["page_obj"].number == 1 and len(response.context["results"]) == 3
+
+
 def test_search_page_is_public_and_print_friendly(area, directory):
     response = Client().get(search_url(area))
     assert response.status_code == 200

@@ -208,3 +208,44 @@ def test_command_through_the_sendhub_cli(db, onspd):
         "--kind",
         "onspd",
     ]
+
+
+def zip_with_lines(path: Path, lines: list[str]) -> Path:
+    """A zip holding one CSV of these lines, written in pieces: a line may be tens of megabytes of commas."""
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive, archive.open("data.csv", "w") as out:
+        for line in lines:
+            for start in range(0, len(line), 1_000_000):
+                out.write(line[start : start + 1_000_000].encode())
+            out.write(b"\n")
+    return path
+
+
+@pytest.mark.parametrize("where", ["header", "later row"])
+def test_a_zip_of_one_endless_line_is_refused_in_little_memory(db, tmp_path, where):
+    import tracemalloc
+
+    commas = "," * 30_000_000  # 30 KB zipped; read whole, a 30 MB line and a list of 30 million fields
+    lines = [commas] if where == "header" else [ONSPD_HEADER, onspd_row("PR1 2HE", "53.759000", "-2.699000"), commas]
+    bomb = zip_with_lines(tmp_path / "ONSPD.zip", lines)
+    del commas, lines
+    assert bomb.stat().st_size < 100_000
+    tracemalloc.start()
+    try:
+        with pytest.raises(PostcodeImportError) as raised:
+            import_postcodes(bomb)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    line = 1 if where == "header" else 3
+    assert str(raised.value) == (
+        f"ONSPD.zip: line {line} is longer than 1,000,000 characters, so it was not read (no file of this kind has "
+        "lines that long). Nothing was imported."
+    )
+    assert peak < 50_000_000
+    assert not Postcode.objects.exists()
+
+
+def test_the_command_explains_an_endless_line(db, tmp_path):
+    bomb = zip_with_lines(tmp_path / "ONSPD.zip", ["," * 2_000_000])
+    with pytest.raises(CommandError, match="line 1 is longer than 1,000,000 characters"):
+        call_command("postcodes_import", str(bomb))

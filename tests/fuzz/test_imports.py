@@ -379,6 +379,10 @@ def postcode_classics() -> list[tuple[bytes, str, bool]]:
         (POSTCODE_FILES["outcodes"].replace(b"Preston", b"Pres\x00ton"), "outcodes", True),
         (POSTCODE_FILES["outcodes"].replace(b"Preston", b"P" * 100_000), "outcodes", True),
         (POSTCODE_FILES["codepoint"].decode().encode("utf-16"), "auto", False),
+        # One endless line (issue 13: a small zip of hundreds of millions of commas), as the header and later.
+        (hostile.zip_of({"onspd.csv": b"," * 3_000_000}), "auto", False),
+        (hostile.zip_of({"onspd.csv": POSTCODE_FILES["onspd"] + b"," * 3_000_000}), "onspd", False),
+        (POSTCODE_FILES["onspd"] + b'"' + b"PR1 2HE,\n" * 300_000, "onspd", False),  # a quote never closed
     ]
 
 
@@ -471,6 +475,8 @@ def oruk_classics() -> list[bytes]:
         json.dumps(service).encode("utf-16"),
         b"\xef\xbb\xbf" + json.dumps(service).encode(),
         json.dumps(service).encode()[:-10],
+        _oruk_with(json.dumps("javascript:alert(document.cookie)"), "url"),
+        _oruk_with(json.dumps("data:text/html,<script>alert(1)</script>"), "url"),
     ]
 
 

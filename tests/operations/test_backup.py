@@ -8,9 +8,11 @@ both. The data are committed (transactional tests): the backup reads the databas
 from __future__ import annotations
 
 import builtins
+import hashlib
 import io
 import json
 import os
+import shutil
 import stat
 import tarfile
 from pathlib import Path
@@ -93,6 +95,7 @@ def rows_the_demo_does_not_make(area) -> None:
     from django_otp.plugins.otp_totp.models import TOTPDevice
     from django_tasks_db.models import DBTaskResult
 
+    from sendhub.accounts.models import SignInLink, SignInThrottle
     from sendhub.directory.models import Contact, Postcode, ReminderSent, Service
     from sendhub.outcomes.models import DfeRelease, DfeValue, StatisticalNeighbour
     from sendhub.voice.models import ClassifierModel
@@ -104,6 +107,9 @@ def rows_the_demo_does_not_make(area) -> None:
     AccessAttempt.objects.create(**common, get_data="", post_data="", failures_since_start=1)
     user = User.objects.filter(memberships__area=area).first()
     TOTPDevice.objects.create(user=user, name="Phone", confirmed=True)
+    now = timezone.now()
+    SignInThrottle.objects.create(key="0" * 64, failures=3, first_failure_at=now, last_attempt_at=now)
+    SignInLink.objects.create(user=user, token_hash="1" * 64, expires_at=now)
     group = Group.objects.create(name="Operators")
     group.permissions.add(Permission.objects.first())
     user.groups.add(group)
@@ -412,3 +418,94 @@ def test_postgresql_without_pg_dump_changes_nothing(tmp_path, settings):
         run("backup", str(tmp_path / "b.tar.gz"))
     assert not (tmp_path / "b.tar.gz").exists() and not list(tmp_path.glob(".sendhub-backup-*"))
 
+
+
+# Sizes and checksums ------------------------------------------------------------------------------------------
+
+
+def test_the_manifest_gives_the_size_and_checksum_of_every_file(tmp_path):
+    small_world()
+    run("backup", str(tmp_path / "b.tar.gz"))
+    with tarfile.open(tmp_path / "b.tar.gz", "r:gz") as archive:
+        manifest = json.loads(archive.extractfile(backup.MANIFEST).read())
+        members = {m.name: archive.extractfile(m).read() for m in archive if m.name != backup.MANIFEST}
+    entries = {manifest["database"]["file"]: manifest["database"]}
+    entries.update({f"uploads/{item['path']}": item for item in manifest["uploads"]["files"]})
+    assert set(entries) == set(members)
+    for name, data in members.items():
+        assert entries[name]["size"] == len(data), name
+        assert entries[name]["sha256"] == hashlib.sha256(data).hexdigest(), name
+
+
+@pytest.mark.parametrize("key", ["size", "sha256"])
+@pytest.mark.parametrize("entry, named", [("database", None), ("upload", "uploads/evidence/2026/01/minutes.pdf")])
+def test_a_manifest_without_a_size_or_checksum_is_refused_naming_the_file(made, tmp_path, key, entry, named):
+    def without(manifest):
+        if entry == "database":
+            target = manifest["database"]
+        else:
+            target = next(f for f in manifest["uploads"]["files"] if f["path"] == "evidence/2026/01/minutes.pdf")
+        del target[key]
+        return manifest
+
+    if entry == "database":
+        named = manifest_of(made)["database"]["file"]
+    message = refused(rewrite(made, tmp_path / "without.tar.gz", manifest=without), "--yes")
+    what = "no size" if key == "size" else "no SHA-256 checksum"
+    assert f"gives {what} for {named}" in message and "Nothing was changed." in message
+
+
+@pytest.mark.parametrize("size", ["12", -1, 1.5, True, None])
+def test_a_size_that_is_not_a_number_of_bytes_is_refused(made, tmp_path, size):
+    def odd(manifest):
+        manifest["uploads"]["files"][0]["size"] = size
+        return manifest
+
+    assert "gives no size for uploads/" in refused(rewrite(made, tmp_path / "odd.tar.gz", manifest=odd), "--yes")
+
+
+def test_a_large_entry_without_a_size_is_refused_before_anything_is_written(made, tmp_path, monkeypatch):
+    big = b"\0" * (64 * 1024 * 1024)  # compresses to 64 KB; the attack in issue 13 used 1 GiB
+
+    def hide(manifest):
+        manifest["uploads"]["files"].append({"path": "evidence/big.bin", "sha256": hashlib.sha256(big).hexdigest()})
+        return manifest
+
+    hostile = rewrite(made, tmp_path / "hostile.tar.gz", manifest=hide, members={"uploads/evidence/big.bin": big})
+    assert hostile.stat().st_size < 1024 * 1024
+    copied = []
+    monkeypatch.setattr(backup, "_copy_member", lambda *args, **kwargs: copied.append(args[1].name))
+    assert "gives no size for uploads/evidence/big.bin" in refused(hostile, "--yes")
+    assert copied == []
+
+
+def test_an_entry_is_unpacked_only_up_to_its_declared_size(tmp_path):
+    data = b"x" * (3 * 1024 * 1024)
+    with tarfile.open(tmp_path / "a.tar.gz", "w:gz") as archive:
+        info = tarfile.TarInfo("uploads/a.bin")
+        info.size = len(data)
+        archive.addfile(info, io.BytesIO(data))
+    with tarfile.open(tmp_path / "a.tar.gz", "r:gz") as archive:
+        member = archive.getmember("uploads/a.bin")
+        with pytest.raises(backup.BackupError) as raised:
+            backup._copy_member(
+                archive, member, tmp_path / "out.bin", path=tmp_path / "a.tar.gz", size=1000, sha256="0" * 64
+            )
+    assert "uploads/a.bin is longer than the 1,000 bytes its manifest gives" in str(raised.value)
+    assert (tmp_path / "out.bin").stat().st_size == 0  # stopped at the first chunk past the size, before writing it
+
+
+def test_a_backup_that_does_not_fit_on_the_disk_is_refused_before_unpacking(made, monkeypatch):
+    real = shutil.disk_usage
+
+    def full(path):
+        return real(path)._replace(free=1000)
+
+    monkeypatch.setattr(shutil, "disk_usage", full)
+    message = refused(made, "--yes")
+    assert "bytes to unpack into" in message and "where only 1,000 bytes are free" in message
+
+
+def manifest_of(path: Path) -> dict:
+    with tarfile.open(path, "r:gz") as archive:
+        return json.loads(archive.extractfile(backup.MANIFEST).read())

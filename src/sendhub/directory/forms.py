@@ -10,6 +10,7 @@ from django import forms
 from sendhub.accounts.models import LocalArea
 from sendhub.directory import taxonomies
 from sendhub.directory.models import DirectoryOrganisation, ProblemReport
+from sendhub.directory.weblinks import validate_web_url
 from sendhub.web.forms import GovukDateInput, GovukForm
 
 DAYS = [
@@ -225,6 +226,12 @@ class ListingForm(GovukForm):
 
     def sections(self):
         return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
+
+    def clean_url(self) -> str:
+        # Django's URLField also allows ftp: the page links the address and our API republishes it.
+        url = self.cleaned_data["url"]
+        validate_web_url(url)
+        return url
 
     def clean_postcode(self) -> str:
         return " ".join((self.cleaned_data.get("postcode") or "").upper().split())

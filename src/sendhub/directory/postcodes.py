@@ -32,6 +32,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from sendhub.csvsafe import CsvLimitError, csv_rows
 from sendhub.directory.geo import InvalidPostcode, is_outcode, normalise_postcode, osgb36_to_wgs84, outcode_of
 from sendhub.directory.models import Postcode, PostcodeDistrict
 
@@ -281,11 +282,14 @@ def import_postcodes(path: str | Path, kind: str = "auto", strict: bool = False)
     report = ImportReport()
     line = 1
     with _open_text(path) as stream:
-        reader = csv.reader(stream)
+        # Lines are read with a length limit: a zip of one endless line must not fill the memory.
+        reader = csv_rows(stream, source=path.name)
         try:
             first = next(reader)
         except StopIteration:
             raise PostcodeImportError(f"{path.name} is empty.") from None
+        except CsvLimitError as exc:
+            raise PostcodeImportError(f"{exc} Nothing was imported.") from None
         except _READ_ERRORS as exc:
             raise PostcodeImportError(f"{path.name} is not a readable CSV file: {exc}") from None
         report.kind = detect_kind(first) if kind == "auto" else kind
@@ -325,6 +329,8 @@ def import_postcodes(path: str | Path, kind: str = "auto", strict: bool = False)
                 if batch:
                     _write(report.kind, list(batch.values()))
                     seen.update(batch)
+        except CsvLimitError as exc:
+            raise PostcodeImportError(f"{exc} Nothing was imported.") from None
         except _READ_ERRORS as exc:
             raise PostcodeImportError(
                 f"Line {line + 1:,}: the file could not be read ({exc}). Nothing was imported."

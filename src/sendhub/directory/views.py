@@ -25,7 +25,7 @@ from django_ratelimit.core import is_ratelimited
 from sendhub.accounts.mixins import AreaMixin
 from sendhub.accounts.models import LocalArea, Role
 from sendhub.accounts.rules import membership_for, role_in
-from sendhub.directory import geo, schedules, search, selectors, services, taxonomies
+from sendhub.directory import geo, schedules, search, selectors, services, taxonomies, weblinks
 from sendhub.directory.forms import (
     DAY_NAMES,
     KM_PER_MILE,
@@ -48,6 +48,7 @@ from sendhub.directory.models import (
 )
 
 PER_PAGE = 20
+MAX_PAGE = 10_000  # 200,000 listings: far more than any Local Offer holds
 STAFF_PAGE_SIZE = 25
 REPORT_RATE = "5/h"
 
@@ -157,6 +158,17 @@ def search_summary(total: int, data: dict, place) -> str:
     return " ".join(parts)
 
 
+def page_number(raw: str | None) -> int:
+    """The page asked for: 1 when it is not a whole number from 1, and at most MAX_PAGE (a larger number would
+    overflow the database's offset arithmetic, and no search has that many pages anyway)."""
+    text = (raw or "").strip()
+    if not (text.isascii() and text.isdigit()):
+        return 1
+    if len(text) > len(str(MAX_PAGE)):  # never int() a number thousands of digits long
+        return MAX_PAGE
+    return max(1, min(int(text), MAX_PAGE))
+
+
 class SearchView(PublicAreaMixin, TemplateView):
     template_name = "directory/search.html"
 
@@ -179,13 +191,9 @@ class SearchView(PublicAreaMixin, TemplateView):
             except geo.PlaceNotFound as exc:
                 form.add_error("near", place_message(exc))
                 return context
-        try:
-            page_number = max(1, int(params.get("page") or 1))
-        except ValueError:
-            page_number = 1
         radius_km = float(data["miles"]) * KM_PER_MILE if data.get("miles") and place else None
         sort = "distance" if data.get("sort") == "distance" and place else "relevance"
-        found = search.search_services(
+        criteria = dict(
             area=self.area,
             text=(data.get("q") or "").strip(),
             service_type=data.get("type") or None,
@@ -196,9 +204,12 @@ class SearchView(PublicAreaMixin, TemplateView):
             near=place.point if place else None,
             radius_km=radius_km,
             sort=sort,
-            page=page_number,
             per_page=PER_PAGE,
         )
+        found = search.search_services(**criteria, page=page_number(params.get("page")))
+        if found.page > found.pages:
+            # Past the last page (an old link, or a made-up number): the last page, as Paginator.get_page gives.
+            found = search.search_services(**criteria, page=found.pages)
         ids = [hit.service.pk for hit in found.hits]
         terms = selectors.terms_by_service(ids)
         context.update(
@@ -216,7 +227,7 @@ class SearchView(PublicAreaMixin, TemplateView):
                 )
                 for hit in found.hits
             ],
-            page_obj=Paginator(range(found.total), PER_PAGE).get_page(page_number) if found.total else None,
+            page_obj=Paginator(range(found.total), PER_PAGE).get_page(found.page) if found.total else None,
         )
         return context
 
@@ -251,6 +262,8 @@ class ServiceView(PublicAreaMixin, TemplateView):
         )
         context.update(
             service=service,
+            # Only an http(s) address is linked: one stored before imports checked them could be javascript:.
+            website=weblinks.web_url_or_blank(service.url),
             locations=[
                 {
                     "location": sal.location,

@@ -8,11 +8,12 @@ read a row another has since changed fails rather than overwriting it.)
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from sendhub.accounts.models import LocalArea
 from sendhub.governance.models import (
@@ -31,7 +32,25 @@ from sendhub.reports.models import MonitoringReport
 
 
 class GovernanceError(Exception):
-    """A write refused by one of the board's rules; nothing was saved and the message says why."""
+    """A write refused by one of the board's rules; nothing was saved and the message says why. ``field`` names
+    the form field the message belongs to, when it is about one."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@contextmanager
+def _unique(taken: Callable[[], bool], message: str, field: str | None) -> Iterator[None]:
+    """Turn a unique constraint's IntegrityError into GovernanceError on ``field`` when ``taken()`` says another
+    record now holds the value: two people saved at once, and both passed the form's check before either saved.
+    Wraps a ``transaction.atomic()`` block, so the check runs after it has rolled back."""
+    try:
+        yield
+    except IntegrityError as error:
+        if taken():
+            raise GovernanceError(message, field=field) from error
+        raise
 
 
 class RecordClosed(GovernanceError):
@@ -93,20 +112,36 @@ def board_for(area: LocalArea) -> Board:
 
 
 def board_save(*, board: Board, saved_by) -> Board:
-    with transaction.atomic():
+    others = Board.objects.filter(area_id=board.area_id).exclude(pk=board.pk)
+    message = "Someone else has just set up the board: look at its details, then make your changes again"
+    with _unique(others.exists, message, None), transaction.atomic():
         board._history_user = saved_by
         board.save()
     return board
 
 
+def _board_of(area: LocalArea, saved_by) -> Board:
+    """The area's board, locked, set up now if the area has none (once, however many meetings are added at once)."""
+    board = Board.objects.select_for_update(of=("self",)).filter(area=area).first()
+    if board is not None:
+        return board
+    try:
+        return board_save(board=Board(area=area), saved_by=saved_by)
+    except GovernanceError:  # set up by another request since we looked: use that one
+        return Board.objects.select_for_update(of=("self",)).get(area=area)
+
+
 def meeting_save(*, meeting: Meeting, area: LocalArea, saved_by) -> Meeting:
     """Create or change a meeting's details. A new meeting goes to the area's board, set up on first use."""
-    with transaction.atomic():
+
+    def taken() -> bool:  # the board may be set up below, so it is looked up when asked
+        clashes = Meeting.objects.filter(board_id=meeting.board_id, held_on=meeting.held_on)
+        return clashes.exclude(pk=meeting.pk).exists()
+
+    message = f"The board already has a meeting on {long_date(meeting.held_on)}"
+    with _unique(taken, message, "held_on"), transaction.atomic():
         if meeting.board_id is None:
-            board = Board.objects.select_for_update(of=("self",)).filter(area=area).first()
-            if board is None:
-                board = board_save(board=Board(area=area), saved_by=saved_by)
-            meeting.board = board
+            meeting.board = _board_of(area, saved_by)
         if meeting.board.area_id != area.pk:
             raise OtherAreaRefused("The meeting belongs to another area's board")
         if meeting.pk:
@@ -144,7 +179,9 @@ def agenda_item_save(
     unknown = sorted(set(measures) - set(MEASURES))
     if unknown:
         raise GovernanceError(f"Unknown outcome measure: {', '.join(unknown)}")
-    with transaction.atomic():
+    others = AgendaItem.objects.filter(meeting_id=item.meeting_id, position=item.position).exclude(pk=item.pk)
+    message = f"Item {item.position} is already on the agenda: choose another number"
+    with _unique(others.exists, message, "position"), transaction.atomic():
         _require_open(item.meeting)
         # Keep the order of the measure list as defined in outcomes.measures, so the agenda reads consistently.
         item.measures = [name for name in MEASURES if name in set(measures)]
@@ -265,7 +302,7 @@ def action_arising_promote(
         area = meeting.area
         _require_area(area, [locked.owner], "Organisation")
         if Action.objects.filter(area=area, reference__iexact=reference).exists():
-            raise PromotionRefused(f"Another action already has the reference {reference}")
+            raise PromotionRefused(f"Another action already has the reference {reference}", field="reference")
         findings = list(locked.agenda_item.findings.all()) if locked.agenda_item else []
         _require_area(area, findings, "Finding")
         description = f"Agreed at the {meeting}."
@@ -282,7 +319,10 @@ def action_arising_promote(
         )
         if recorded_at is not None:
             action._history_date = locked._history_date = recorded_at
-        improvement_services.action_create(action=action, findings=findings, created_by=promoted_by)
+        try:
+            improvement_services.action_create(action=action, findings=findings, created_by=promoted_by)
+        except improvement_services.DuplicateReference as taken:  # another action took it since the check above
+            raise PromotionRefused(str(taken), field=taken.field) from taken
         # Compare-and-set, so two promotions of the same action arising can never both succeed.
         if not ActionArising.objects.filter(pk=locked.pk, plan_action__isnull=True).update(plan_action=action):
             raise PromotionRefused("This action arising has just been added to the improvement plan by someone else")

@@ -90,8 +90,8 @@ class OpenRecordMixin:
 
 
 def refused(view: FormView, form, error: services.GovernanceError) -> HttpResponse:
-    """Show a service's refusal on the form: nothing was saved."""
-    form.add_error(None, str(error))
+    """Show a service's refusal on the form, on the field it is about if the form has it: nothing was saved."""
+    form.add_error(error.field if error.field in form.fields else None, str(error))
     return view.form_invalid(form)
 
 
@@ -135,7 +135,10 @@ class BoardEditView(FormPageMixin, BoardMixin, FormView):
         return self.area_url("governance:meeting-list")
 
     def form_valid(self, form):
-        board = services.board_save(board=form.save(commit=False), saved_by=self.request.user)
+        try:
+            board = services.board_save(board=form.save(commit=False), saved_by=self.request.user)
+        except services.GovernanceError as error:
+            return refused(self, form, error)
         messages.success(self.request, f"{board.name} saved")
         return HttpResponseRedirect(board.get_absolute_url())
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -54,8 +56,35 @@ def _claim_version(action: Action, expected_version: int) -> None:
     action.version = expected_version + 1
 
 
+class DuplicateReference(Exception):
+    """Another record took the reference between the form's check and the save (two people saving at once, or a
+    double-submitted form); nothing has been saved. ``field`` is the form field to show the message on."""
+
+    field = "reference"
+
+
+@contextmanager
+def _reference_taken(taken: Callable[[], bool], message: str) -> Iterator[None]:
+    """Turn the unique constraint's IntegrityError into DuplicateReference when ``taken()`` says the reference is
+    now in use. Wrap a ``transaction.atomic()`` block: it has rolled back (to its savepoint, inside an outer
+    transaction) before the check runs, so the check, and whatever the caller does next, can still query."""
+    try:
+        yield
+    except IntegrityError as error:
+        if taken():
+            raise DuplicateReference(message) from error
+        raise
+
+
+def _action_reference_taken(action: Action) -> AbstractContextManager[None]:
+    """Refusal of the action's reference when another action of the area has it now."""
+    others = Action.objects.filter(area_id=action.area_id, reference=action.reference).exclude(pk=action.pk)
+    return _reference_taken(others.exists, f"Another action already has the reference {action.reference}")
+
+
 def action_create(*, action: Action, findings: list[Finding], created_by=None) -> Action:
-    with transaction.atomic():
+    """Add an action to the plan. Raises DuplicateReference when another action took its reference meanwhile."""
+    with _action_reference_taken(action), transaction.atomic():
         action._history_user = created_by
         action.save()
         action.findings.set(findings)
@@ -63,14 +92,28 @@ def action_create(*, action: Action, findings: list[Finding], created_by=None) -
 
 
 def action_save(*, action: Action, findings: list[Finding] | None, expected_version: int, changed_by) -> Action:
-    """Save an administrator's edit of an action's details, refusing a stale edit."""
-    with transaction.atomic():
+    """Save an administrator's edit of an action's details, refusing a stale edit (EditConflict) and a reference
+    another action took meanwhile (DuplicateReference)."""
+    with _action_reference_taken(action), transaction.atomic():
         _claim_version(action, expected_version)
         action._history_user = changed_by
         action.save()
         if findings is not None:
             action.findings.set(findings)
     return action
+
+
+def finding_save(*, finding: Finding, responsible_organisations: list | None = None) -> Finding:
+    """Create or change a finding (with the organisations named in it). Raises DuplicateReference when another
+    finding of the inspection took its reference meanwhile."""
+
+    others = Finding.objects.filter(inspection_id=finding.inspection_id, reference=finding.reference)
+    message = f"This inspection already has a finding with reference {finding.reference}"
+    with _reference_taken(others.exclude(pk=finding.pk).exists, message), transaction.atomic():
+        finding.save()
+        if responsible_organisations is not None:
+            finding.responsible_organisations.set(responsible_organisations)
+    return finding
 
 
 def action_update_record(
@@ -148,6 +191,23 @@ def judgement_record(
 
     ``recorded_at`` back-dates the history (imports, the demo) so "as at" reports see when it was known.
     """
+    arguments = dict(
+        finding=finding, inspection=inspection, outcome=outcome, judged_on=judged_on, text=text,
+        recorded_by=recorded_by, recorded_at=recorded_at,
+    )  # fmt: skip
+    try:
+        return _judgement_write(**arguments)
+    except IntegrityError:
+        # Two people recorded this inspection's judgement at once and the other's row came first: record this
+        # one over it, as recording it a moment later would have (the history keeps both).
+        if not Judgement.objects.filter(finding=finding, inspection=inspection).exists():
+            raise
+        return _judgement_write(**arguments)
+
+
+def _judgement_write(
+    *, finding: Finding, inspection: Inspection, outcome: str, judged_on: date, text: str, recorded_by, recorded_at
+) -> Judgement:
     with transaction.atomic():
         judgement = Judgement.objects.filter(finding=finding, inspection=inspection).first() or Judgement(
             finding=finding, inspection=inspection

@@ -32,6 +32,12 @@ from sendhub.web.views import FormPageMixin
 PAGE_SIZE = 25
 
 
+def reference_taken(view: FormView, form, taken: services.DuplicateReference) -> HttpResponse:
+    """Show, on the reference field, that another record took the reference while this form was being saved."""
+    form.add_error(taken.field, str(taken))
+    return view.form_invalid(form)
+
+
 class DashboardView(AreaMixin, TemplateView):
     template_name = "improvement/dashboard.html"
 
@@ -177,7 +183,13 @@ class FindingCreateView(FormPageMixin, AreaMixin, FormView):
         return self.inspection.get_absolute_url()
 
     def form_valid(self, form):
-        finding = form.save()
+        try:
+            finding = services.finding_save(
+                finding=form.save(commit=False),
+                responsible_organisations=list(form.cleaned_data["responsible_organisations"]),
+            )
+        except services.DuplicateReference as taken:
+            return reference_taken(self, form, taken)
         messages.success(self.request, f"Finding {finding.reference} saved")
         return HttpResponseRedirect(finding.get_absolute_url())
 
@@ -201,7 +213,13 @@ class FindingEditView(FormPageMixin, AreaMixin, FormView):
         return self.finding.get_absolute_url()
 
     def form_valid(self, form):
-        finding = form.save()
+        try:
+            finding = services.finding_save(
+                finding=form.save(commit=False),
+                responsible_organisations=list(form.cleaned_data["responsible_organisations"]),
+            )
+        except services.DuplicateReference as taken:
+            return reference_taken(self, form, taken)
         messages.success(self.request, f"Finding {finding.reference} saved")
         return HttpResponseRedirect(finding.get_absolute_url())
 
@@ -395,9 +413,12 @@ class ActionCreateView(FormPageMixin, AreaMixin, FormView):
     def form_valid(self, form):
         action = form.save(commit=False)
         action.area = self.area
-        services.action_create(
-            action=action, findings=list(form.cleaned_data["findings"]), created_by=self.request.user
-        )
+        try:
+            services.action_create(
+                action=action, findings=list(form.cleaned_data["findings"]), created_by=self.request.user
+            )
+        except services.DuplicateReference as taken:
+            return reference_taken(self, form, taken)
         messages.success(self.request, f"Action {action.reference} saved")
         return HttpResponseRedirect(action.get_absolute_url())
 
@@ -432,6 +453,8 @@ class ActionEditView(FormPageMixin, AreaMixin, FormView):
             response = self.form_invalid(form)
             response.status_code = 409
             return response
+        except services.DuplicateReference as taken:
+            return reference_taken(self, form, taken)
         messages.success(self.request, f"Action {action.reference} saved")
         return HttpResponseRedirect(action.get_absolute_url())
 

@@ -8,11 +8,13 @@ The archive holds:
   runs) or ``database.pgdump`` (PostgreSQL, ``pg_dump --format=custom``, one consistent snapshot);
 - ``uploads/...``: every file under the upload directory (evidence, board papers, issued packs).
 
-Restoring checks everything before it changes anything: the archive's shape, every checksum, the engine, and that
-the backup's migrations are exactly those of the code now installed (a backup from another version would load
-tables of the wrong shape). Then the database is replaced in one transaction (SQLite's backup API writes the live
-file under its own lock and journal; ``pg_restore --single-transaction``), and only then the upload directory's
-contents are swapped, by renames within the same file system. A failure at any step leaves a message naming what
+Restoring checks everything before it changes anything: the archive's shape, every file's size and checksum
+against the manifest (which must give both: each file is unpacked only up to its declared size, and all of them
+only when they fit on the disk), the engine, and that the backup's migrations are exactly those of the code now
+installed (a backup from another version would load tables of the wrong shape). Then the database is replaced in
+one transaction (SQLite's backup API writes the live file under its own lock and journal; ``pg_restore
+--single-transaction``), and only then the upload directory's contents are swapped, by renames within the same
+file system. A failure at any step leaves a message naming what
 was and was not changed.
 
 Uploads kept in S3-compatible storage (``SENDHUB_FILE_STORAGE=s3``) are not copied: the bucket's own versioning
@@ -412,41 +414,88 @@ def read_manifest(archive: tarfile.TarFile, path: Path) -> dict:
         not isinstance(database, dict)
         or database.get("engine") not in DATABASE_FILES
         or database.get("file") != DATABASE_FILES.get(database.get("engine"))
-        or not isinstance(database.get("sha256"), str)
         or not isinstance(uploads, dict)
         or not isinstance(uploads.get("files"), list)
         or not isinstance(manifest.get("migrations"), list)
         or not all(isinstance(f, dict) for f in uploads["files"])
     ):
         raise BackupError(f"{path} has a damaged {MANIFEST}. Nothing was changed.")
+    _require_size_and_checksum(path, database["file"], database)
     for item in uploads["files"]:
-        _safe_relative(item.get("path"))
+        _require_size_and_checksum(path, f"{UPLOADS}/{_safe_relative(item.get('path'))}", item)
     return manifest
 
 
-def _copy_member(archive: tarfile.TarFile, member: tarfile.TarInfo, destination: Path) -> tuple[int, str]:
-    """Write a member to ``destination`` (a path we chose, never the archive's), returning size and SHA-256."""
+def _require_size_and_checksum(path: Path, name: str, entry: dict) -> None:
+    """Every file is checked against its size as it is unpacked (so a huge entry stops at the size declared) and
+    against its checksum after: an entry without both could be anything, of any size."""
+    size, sha256 = entry.get("size"), entry.get("sha256")
+    if isinstance(size, bool) or not isinstance(size, int) or size < 0:
+        raise BackupError(
+            f"{path}: its {MANIFEST} gives no size for {name} (a whole number of bytes), so {name} cannot be checked "
+            "as it is unpacked. Nothing was changed."
+        )
+    if not isinstance(sha256, str) or not re.fullmatch(r"[0-9a-f]{64}", sha256):
+        raise BackupError(
+            f"{path}: its {MANIFEST} gives no SHA-256 checksum for {name} (64 hexadecimal digits), so {name} cannot "
+            "be checked. Nothing was changed."
+        )
+
+
+def _copy_member(
+    archive: tarfile.TarFile, member: tarfile.TarInfo, destination: Path, *, path: Path, size: int, sha256: str
+) -> None:
+    """Write a member to ``destination`` (a path we chose, never the archive's), stopping as soon as it passes
+    ``size`` bytes, then check its checksum against ``sha256``."""
     source = archive.extractfile(member)
     if source is None:
         raise BackupError(f"The backup's entry {member.name} is not a file. Nothing was changed.")
     destination.parent.mkdir(parents=True, exist_ok=True)
-    digest, size = hashlib.sha256(), 0
+    digest, written = hashlib.sha256(), 0
     with source, destination.open("xb") as out:
         for chunk in iter(lambda: source.read(_COPY_CHUNK), b""):
+            written += len(chunk)
+            if written > size:
+                raise BackupError(
+                    f"{path} is damaged: {member.name} is longer than the {size:,} bytes its manifest gives. Nothing "
+                    "was changed."
+                )
             digest.update(chunk)
-            size += len(chunk)
             out.write(chunk)
-    return size, digest.hexdigest()
+    if written != size:
+        raise BackupError(f"{path} is damaged: {member.name} is not the size its manifest gives. Nothing was changed.")
+    if digest.hexdigest() != sha256:
+        raise BackupError(
+            f"{path} is damaged: {member.name} does not match the checksum in its manifest. Nothing was changed."
+        )
+
+
+def _check_space(path: Path, needs: list[tuple[Path, int]]) -> None:
+    """Refuse before unpacking when the files the manifest lists cannot fit where they are unpacked."""
+    by_device: dict[int, list] = {}  # folders on one file system share its free space
+    for folder, size in needs:
+        by_device.setdefault(folder.stat().st_dev, [folder, 0])[1] += size
+    for folder, size in by_device.values():
+        free = shutil.disk_usage(folder).free
+        if size > free:
+            raise BackupError(
+                f"{path} holds {size:,} bytes to unpack into {folder}, where only {free:,} bytes are free. Nothing "
+                "was changed."
+            )
 
 
 def _unpack(archive: tarfile.TarFile, manifest: dict, path: Path, work: Path, staging: Path | None) -> None:
     """Copy every file the manifest lists out of the archive, checking sizes and checksums; refuse anything else."""
     database = manifest["database"]
-    expected = {database["file"]: (work / database["file"], database.get("size"), database["sha256"])}
+    expected = {database["file"]: (work / database["file"], database["size"], database["sha256"])}
     for item in manifest["uploads"]["files"]:
         relative = _safe_relative(item["path"])
         if staging is not None:
-            expected[f"{UPLOADS}/{relative}"] = (staging / relative, item.get("size"), item.get("sha256"))
+            expected[f"{UPLOADS}/{relative}"] = (staging / relative, item["size"], item["sha256"])
+    needs = [(work, database["size"])]
+    if staging is not None:
+        needs.append((staging, sum(size for _, size, _ in expected.values()) - database["size"]))
+    _check_space(path, needs)
     seen = set()
     for member in archive:
         if member.name == MANIFEST:
@@ -459,15 +508,11 @@ def _unpack(archive: tarfile.TarFile, manifest: dict, path: Path, work: Path, st
             raise BackupError(f"{path}: the entry {member.name!r} is not a single plain file. Nothing was changed.")
         seen.add(member.name)
         destination, size, sha256 = expected[member.name]
-        if size is not None and member.size != size:  # checked before copying: no unpacking of a padded entry
+        if member.size != size:  # checked before copying: no unpacking of a padded entry
             raise BackupError(
                 f"{path} is damaged: {member.name} is not the size its manifest gives. Nothing was changed."
             )
-        got_size, got_sha256 = _copy_member(archive, member, destination)
-        if got_sha256 != sha256 or (size is not None and got_size != size):
-            raise BackupError(
-                f"{path} is damaged: {member.name} does not match the checksum in its manifest. Nothing was changed."
-            )
+        _copy_member(archive, member, destination, path=path, size=size, sha256=sha256)
     missing = sorted(set(expected) - seen)
     if missing:
         raise BackupError(

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
+from sendhub.csvsafe import CsvLimitError, csv_rows
+
 REQUIRED_COLUMNS = ("period_end", "value")
 MAX_ROWS = 5000
+# A row is a date, a number and a note of at most 300 characters: far longer rows are not a manual values file.
+MAX_LINE_CHARS = 10_000
 
 
 @dataclass(frozen=True)
@@ -27,18 +31,31 @@ def parse_manual_csv(content: bytes) -> tuple[list[ManualRow], list[str]]:
         return [], ["The file is not UTF-8 text: save it as 'CSV UTF-8' and try again"]
     if not text.strip():
         return [], ["The file is empty"]
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip().lower() for h in reader.fieldnames or []]
+    try:
+        stream = io.StringIO(text, newline="")
+        return _parse(
+            csv_rows(stream, source="The file", max_line_chars=MAX_LINE_CHARS, max_row_chars=MAX_LINE_CHARS)
+        )
+    except CsvLimitError as error:
+        return [], [str(error)]
+
+
+def _parse(reader: Iterator[list[str]]) -> tuple[list[ManualRow], list[str]]:
+    header = []
+    for first in reader:
+        if first:  # blank lines before the header are skipped
+            header = [h.strip().lower() for h in first]
+            break
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         return [], [
             f"The first row must name the columns period_end, value and (optionally) note: missing {', '.join(missing)}"
         ]
-    reader.fieldnames = header
     rows: list[ManualRow] = []
     errors: list[str] = []
     seen: dict[date, int] = {}
-    for number, raw in enumerate(reader, start=2):
+    records = (dict(zip(header, cells, strict=False)) for cells in reader if cells)
+    for number, raw in enumerate(records, start=2):
         if number - 1 > MAX_ROWS:
             errors.append(f"The file has more than {MAX_ROWS} rows: split it into smaller files")
             break

@@ -47,14 +47,22 @@ from sendhub.directory.models import (
     Taxonomy,
     TaxonomyTerm,
 )
+from sendhub.directory.weblinks import is_web_url
 
 Json = dict[str, Any]
 AttributeMap = dict[uuid.UUID, list[Attribute]]
 
 
+# The fields that hold web addresses, in every kind of record we publish.
+URL_KEYS = frozenset({"url", "uri", "term_uri", "website", "logo", "schedule_link"})
+
+
 def _put(out: Json, key: str, value: Any) -> None:
-    """Set ``out[key]`` unless the value is empty (None or "")."""
+    """Set ``out[key]`` unless the value is empty (None or ""), or is a web address that is not http(s)."""
     if value is None or value == "":
+        return
+    if key in URL_KEYS and not is_web_url(value):
+        # Stored before imports refused them: our consumers render these as links, so never republish one.
         return
     if isinstance(value, uuid.UUID):
         value = str(value)
