@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connections
 
+from sendhub import cli
 from sendhub.outcomes.benchmark import BenchmarkError, benchmark, resolve_measure
 from sendhub.outcomes.dfe import (
     DfeAlreadyImported,
@@ -295,8 +297,35 @@ def test_dfe_import_command_reports_what_it_stored(db, tmp_path):
     out = io.StringIO()
     call_command("dfe_import", str(small_release(tmp_path)), stdout=out)
     assert "1 files, 4 of 6 rows, 8 values stored, years 2023-2024, in" in out.getvalue()
-    with pytest.raises(CommandError, match="already imported"):
-        call_command("dfe_import", str(tmp_path), stdout=io.StringIO())
+
+
+def test_importing_a_release_already_held_exits_0_and_changes_nothing(db, tmp_path, capsys, monkeypatch):
+    """A monthly scheduled import finds the same release most months: that is not an alarm (issue 14 item 5)."""
+    folder = str(small_release(tmp_path))
+    call_command("dfe_import", folder, stdout=io.StringIO())
+    release = DfeRelease.objects.get()
+
+    # The `sendhub` entry point in this process (its exit status), keeping the test database open after it.
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+    assert cli.main(["sendhub", "dfe", "import", folder]) == 0
+    said = capsys.readouterr()
+    assert f"{folder}: already imported, nothing changed (release #{release.pk}" in said.out
+    assert "it is the current release" in said.out and said.err == ""
+    assert DfeRelease.objects.count() == 1 and DfeValue.objects.count() == 8
+
+    # A newer release is current now: re-importing the old one still changes nothing, and says which is current.
+    newer = write_csv(
+        tmp_path / "newer" / "timeliness_20_week.csv",
+        [f"{HEADER},PC_plans_issued_20_weeks_ex", f"2025,Calendar year,National,,,,,,,,{TOTAL},48.0"],
+    ).parent
+    call_command("dfe_import", str(newer), stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("dfe_import", folder, stdout=out)
+    current = DfeRelease.objects.get(is_current=True)
+    assert "already imported, nothing changed" in out.getvalue()
+    assert f"the current release is #{current.pk} (newer)" in out.getvalue()
+    release.refresh_from_db()
+    assert not release.is_current and DfeRelease.objects.count() == 2
 
 
 def test_sendhub_dfe_import_exits_non_zero_on_bad_input(tmp_path):

@@ -4,10 +4,12 @@ message naming the file, and nothing is stored."""
 from __future__ import annotations
 
 import io
+import tracemalloc
 import zipfile
 
 import pytest
 
+from sendhub.outcomes import dfe
 from sendhub.outcomes.dfe import DfeImportError, import_neighbours, import_release
 from sendhub.outcomes.models import DfeRelease, DfeValue, StatisticalNeighbour
 
@@ -96,3 +98,38 @@ def test_the_undamaged_zip_imports(db, tmp_path):
     path = tmp_path / "release.zip"
     path.write_bytes(release_zip())
     assert import_release(path).row_count == 20
+
+
+# Bounded reading (issue 13 item 7): one line of 300 million commas fits in a 300 KB zip and ran out of memory.
+
+
+def test_a_zip_holding_one_enormous_line_is_refused_naming_the_file_in_bounded_memory(db, tmp_path):
+    path = tmp_path / "release.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("data/timeliness_20_week.csv", CSV + b"," * 5_000_000 + b"\r\n")
+    assert path.stat().st_size < 50_000  # the size of the attack, not of the line
+
+    tracemalloc.start()
+    try:
+        with pytest.raises(DfeImportError) as refused:
+            import_release(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+    assert str(refused.value).startswith(
+        "release.zip:data/timeliness_20_week.csv: line 3 is longer than 1,000,000 characters, so it was not read"
+    )
+    # Reading it whole was a 5 MB string and a list of 5 million cells (40 MB); now at most one limit's worth.
+    assert peak < 16_000_000, f"peak {peak:,} bytes"
+    assert not DfeRelease.objects.exists() and not DfeValue.objects.exists()
+
+
+def test_a_neighbours_file_with_an_over_long_line_is_refused_and_the_old_list_kept(db, tmp_path, monkeypatch):
+    monkeypatch.setattr(dfe, "MAX_LINE_CHARS", 1_000, raising=False)
+    StatisticalNeighbour.objects.create(la_name="Old", neighbour_name="Kept", rank=1)
+    path = tmp_path / "neighbours.csv"
+    path.write_text("Lancashire\n" + "\n".join(f"Neighbour {n}" for n in range(1, 11)) + "\n" + "," * 5_000 + "\n")
+    with pytest.raises(DfeImportError, match=r"neighbours\.csv: line 12 is longer than 1,000 characters"):
+        import_neighbours(path)
+    assert list(StatisticalNeighbour.objects.values_list("neighbour_name", flat=True)) == ["Kept"]

@@ -8,6 +8,11 @@ Decisions:
   (``mainstream_total`` counts all plans in caseload.csv and new plans in newplans.csv; ``ehc_plans`` in
   sen_need_newplans.csv and sen_needs_all_plans.csv); those are named ``FILE:COLUMN`` (``caseload:mainstream_total``);
   ``FILE:COLUMN`` is accepted for every measure.
+- **Any release's spelling, any letter case.** Figures are stored under SEND Hub's names (the 2025 release's
+  spellings); a lookup may use any release's spelling of a file or column, in any case (``pc_plans_issued_20_weeks_ex``,
+  ``sen_needs_caseload:ehc_plans``), mapped through ``dfe_layouts``. A column the release lacks because DfE
+  removed or split it (``special_academy_free`` in 2026), or one newer than the release, is refused with what
+  replaced it.
 - **The area** is matched by ``old_la_code == area.la_code``, else ``new_la_code == area.ons_code``; its DfE
   ``la_name`` (from its newest row) finds its statistical neighbours. **The region** is the area's region choice's
   label, which is DfE's ``region_name`` ("North West").
@@ -27,6 +32,7 @@ from dataclasses import dataclass, field
 from django.db.models import F, Q
 
 from sendhub.accounts.models import LocalArea
+from sendhub.outcomes import dfe_layouts
 from sendhub.outcomes.dfe import current_release, is_total_breakdown
 from sendhub.outcomes.models import DfeRelease, DfeValue, StatisticalNeighbour
 
@@ -95,21 +101,31 @@ def _stem(source_file: str) -> str:
 
 
 def resolve_measure(release: DfeRelease, measure: str) -> tuple[str, str]:
-    """``(source_file, column)`` for a measure name or ``FILE:COLUMN``; BenchmarkError if unknown or ambiguous."""
-    stem, _, column = measure.rpartition(":")
-    files = sorted(set(DfeValue.objects.filter(release=release, measure=column).values_list("source_file", flat=True)))
-    if stem:
-        files = [f for f in files if _stem(f) == stem]
-    if not files:
+    """``(source_file, column)`` as stored for a measure name or ``FILE:COLUMN``, in any release's spelling and any
+    letter case; BenchmarkError if unknown or ambiguous."""
+    stem, _, column = measure.strip().rpartition(":")
+    stem, column = stem.strip(), column.strip()
+    file = dfe_layouts.stored_file_name(f"{stem}.csv") if stem else None
+    # Exact names only (the stored spellings it may mean), so the query uses the (release, measure) index.
+    stored = DfeValue.objects.filter(release=release, measure__in=dfe_layouts.lookup_names(column))
+    pairs = sorted(
+        (source_file, name)
+        for source_file, name in set(stored.values_list("source_file", "measure").distinct())
+        if dfe_layouts.names_column(source_file, name, column) and (file is None or source_file.lower() == file.lower())
+    )
+    if not pairs:
+        why = dfe_layouts.why_missing(column, file)
+        if why:
+            raise BenchmarkError(f"Measure {measure!r} is not in the DfE release ({release.filename}): {why}")
         raise BenchmarkError(
             f"Unknown measure {measure!r} in the DfE release ({release.filename}). "
             "Use a column name of the release, e.g. PC_plans_issued_20_weeks_ex; "
             "'sendhub benchmark --list-measures' lists them all."
         )
-    if len(files) > 1:
-        options = ", ".join(f"{_stem(f)}:{column}" for f in files)
+    if len(pairs) > 1:
+        options = ", ".join(f"{_stem(f)}:{name}" for f, name in pairs)
         raise BenchmarkError(f"Measure {measure!r} is published in several files; name one of: {options}")
-    return files[0], column
+    return pairs[0]
 
 
 def benchmark(area: LocalArea, measure: str, *, release: DfeRelease | None = None) -> list[YearRow]:

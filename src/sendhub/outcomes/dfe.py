@@ -18,12 +18,23 @@ Decisions, so the stored figures can be checked against the published ones:
   residential and work-based placements) are counts "as at January" of the academic year, i.e. the January
   census of 2025, the year the domain guide and DfE's headlines name (EHC plans in England, January 2025:
   638,745). Any other shape is an error naming the file and line.
-- **Columns.** The header must hold ``REQUIRED_COLUMNS``; the other standard columns are optional; every
-  remaining column is a measure. A measure column repeated in one header (``review_meeting_prior_24`` in
-  annual_reviews.csv) keeps its first occurrence, with a warning. The files are read with ``csv.reader``
-  rather than ``DictReader``, which would silently keep the last of such repeated columns.
+- **Columns.** The header must hold ``REQUIRED_COLUMNS``, and ``breakdown_topic`` with ``breakdown`` unless
+  it has neither: a file without them (``phase_transfers.csv``, new in 2026) has one row per area and period,
+  stored as its total (``BREAKDOWN_TOTAL`` in both). The other standard columns are optional; every remaining
+  column is a measure. A measure column repeated in one header (``review_meeting_prior_24`` in
+  annual_reviews.csv) keeps its first occurrence, with a warning. Rows are read as lists (``csv.reader``'s
+  rows) rather than dicts, which would silently keep the last of such repeated columns.
+- **Names, whatever the release.** File and column names are matched in any letter case and stored under
+  SEND Hub's names, the 2025 release's spellings, through the alias table in ``dfe_layouts`` (the 2026
+  release's ``sen_needs_caseload.csv`` is stored as ``sen_needs_all_plans.csv``, its
+  ``pc_plans_issued_20_weeks_ex`` as ``PC_plans_issued_20_weeks_ex``); a column not in the table is stored under
+  its own name in lower case, so a new column is kept, never dropped.
+- **Bounded reading.** Lines are read through ``csvsafe.csv_rows``: a line longer than ``MAX_LINE_CHARS`` (a
+  300 KB zip can hold a line of 300 million commas) is refused, naming the file and line, before it is held in
+  memory.
 - **All or nothing.** One transaction; a file with a problem stores nothing from any file. Importing a
-  release whose checksum is already stored is refused (``DfeAlreadyImported``). The newest import is the
+  release whose checksum is already stored is refused (``DfeAlreadyImported``; ``sendhub dfe import`` reports
+  "already imported, nothing changed" and exits 0, so a scheduled import raises no alarm). The newest import is the
   current release; older ones are kept with ``is_current=False``.
 """
 
@@ -43,9 +54,13 @@ from pathlib import Path, PurePosixPath
 
 from django.db import IntegrityError, connection, transaction
 
+from sendhub.csvsafe import MAX_LINE_CHARS, CsvLimitError, csv_rows
+from sendhub.outcomes import dfe_layouts
 from sendhub.outcomes.models import DfeRelease, DfeValue, StatisticalNeighbour
 
-REQUIRED_COLUMNS = ("time_period", "geographic_level", "breakdown_topic", "breakdown")
+REQUIRED_COLUMNS = ("time_period", "geographic_level")
+BREAKDOWN_COLUMNS = ("breakdown_topic", "breakdown")  # both, or neither
+BREAKDOWN_TOTAL = "Total"  # breakdown_topic and breakdown of the rows of a file without breakdowns
 OPTIONAL_COLUMNS = (
     "time_identifier",
     "country_code",
@@ -56,7 +71,7 @@ OPTIONAL_COLUMNS = (
     "old_la_code",
     "la_name",
 )
-STANDARD_COLUMNS = frozenset(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)
+STANDARD_COLUMNS = frozenset(REQUIRED_COLUMNS + BREAKDOWN_COLUMNS + OPTIONAL_COLUMNS)
 LEVELS = ("National", "Regional", "Local authority")
 LOCAL_AUTHORITY = "Local authority"
 BATCH_SIZE = 5000
@@ -105,6 +120,9 @@ class ImportSummary:
     years: set[int] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    # Names stored under SEND Hub's spelling rather than the release's, e.g. "sen_needs_caseload.csv ->
+    # sen_needs_all_plans.csv", "timeliness_20_week.csv: pc_plans_issued_20_weeks_ex -> PC_plans_issued_20_weeks_ex".
+    renamed: list[str] = field(default_factory=list)
 
 
 # Values -------------------------------------------------------------------------------------------------
@@ -145,6 +163,31 @@ class _Source:
     name: str  # the file's name, e.g. timeliness_20_week.csv
     label: str  # where it is, for messages, e.g. dfe.zip:data/timeliness_20_week.csv
     open_bytes: object  # () -> binary stream
+
+    @property
+    def stored_name(self) -> str:
+        """SEND Hub's name for the file (``sen_needs_caseload.csv`` -> ``sen_needs_all_plans.csv``)."""
+        return dfe_layouts.stored_file_name(self.name)[: _MAX["source_file"]]
+
+
+class _CountedLines:
+    """The text stream ``csv_rows`` reads, counting the lines it has handed over.
+
+    ``csv_rows`` does not expose ``csv.reader``'s ``line_num``; once a row is yielded the reader has read exactly
+    the lines of the rows so far, so the count is the line the row ends on, for messages.
+    """
+
+    __slots__ = ("_readline", "lines")
+
+    def __init__(self, stream: io.TextIOBase):
+        self._readline = stream.readline
+        self.lines = 0
+
+    def readline(self, size: int = -1) -> str:
+        line = self._readline(size)
+        if line:
+            self.lines += 1
+        return line
 
 
 def _sources(path: Path, stack: ExitStack) -> tuple[list[_Source], str]:
@@ -190,7 +233,7 @@ def _sources(path: Path, stack: ExitStack) -> tuple[list[_Source], str]:
 @dataclass
 class _Header:
     index: dict[str, int]  # standard column -> position
-    measures: list[tuple[str, int]]  # (measure column, position), first occurrence of each
+    measures: list[tuple[str, int]]  # (stored measure name, position), first occurrence of each
     width: int
 
 
@@ -202,28 +245,45 @@ def _read_header(source: _Source, reader: Iterator[list[str]], summary: ImportSu
     header = [h.strip() for h in header]
     if any(NUL in h for h in header):
         raise DfeImportError(f"{source.label}: the header contains a NUL character, so this is not a CSV file")
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    keys = [h.lower() for h in header]
+    missing = [c for c in REQUIRED_COLUMNS if c not in keys]
     if missing:
         raise DfeImportError(
             f"{source.label}: the header has no {', '.join(missing)} column"
             f"{'s' if len(missing) > 1 else ''} (needs {', '.join(REQUIRED_COLUMNS)})"
         )
+    present = [c for c in BREAKDOWN_COLUMNS if c in keys]
+    if len(present) == 1:
+        absent = next(c for c in BREAKDOWN_COLUMNS if c not in keys)
+        raise DfeImportError(
+            f"{source.label}: the header has {present[0]} but no {absent} column (a file has both, or neither "
+            "when each row is an area's total)"
+        )
+    file_name = source.stored_name
+    if file_name != source.name:
+        summary.renamed.append(f"{source.name} -> {file_name}")
     index: dict[str, int] = {}
     measures: list[tuple[str, int]] = []
-    seen: set[str] = set()
-    for pos, name in enumerate(header):
-        if name in STANDARD_COLUMNS:
-            index.setdefault(name, pos)
+    seen: dict[str, int] = {}
+    for pos, (name, key) in enumerate(zip(header, keys, strict=True)):
+        if key in STANDARD_COLUMNS:
+            index.setdefault(key, pos)
             continue
         if not name:
             raise DfeImportError(f"{source.label}: header column {pos + 1} has no name")
-        if len(name) > _MAX["measure"]:
+        stored = dfe_layouts.stored_column_name(file_name, name)
+        if len(stored) > _MAX["measure"]:
             raise DfeImportError(f"{source.label}: measure column {name!r} is longer than {_MAX['measure']} characters")
-        if name in seen:
-            summary.warnings.append(f"{source.label}: column {name!r} repeats (column {pos + 1}); the first is used")
+        if stored in seen:
+            what = repr(name) if stored == key else f"{name!r} (SEND Hub's {stored})"
+            summary.warnings.append(
+                f"{source.label}: column {what} repeats column {seen[stored] + 1} (column {pos + 1}); the first is used"
+            )
             continue
-        seen.add(name)
-        measures.append((name, pos))
+        if stored != name:
+            summary.renamed.append(f"{file_name}: {name} -> {stored}")
+        seen[stored] = pos
+        measures.append((stored, pos))
     if not measures:
         raise DfeImportError(f"{source.label}: the header has no measure columns after the standard ones")
     return _Header(index, measures, len(header))
@@ -233,16 +293,16 @@ def _values(source: _Source, release: DfeRelease, summary: ImportSummary, all_br
     """Stream one CSV and yield a row of ``_INSERT_COLUMNS`` per kept (row, measure)."""
     try:
         with source.open_bytes() as raw:
-            text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-            reader = csv.reader(text)
+            lines = _CountedLines(io.TextIOWrapper(raw, encoding="utf-8-sig", newline=""))
+            reader = csv_rows(lines, source=source.label, max_line_chars=MAX_LINE_CHARS)
             header = _read_header(source, reader, summary)
             col = header.index
-            pos_level, pos_topic, pos_breakdown = col["geographic_level"], col["breakdown_topic"], col["breakdown"]
+            pos_level, pos_topic, pos_breakdown = col["geographic_level"], *(col.get(c) for c in BREAKDOWN_COLUMNS)
             meta_pos = [(name, col[name], _MAX[name]) for name in _META_FIELDS if name in col]
-            release_id, file_name = release.pk, source.name[: _MAX["source_file"]]
+            release_id, file_name = release.pk, source.stored_name
             rows = 0
             for row in reader:
-                line = reader.line_num
+                line = lines.lines
                 if not any(cell.strip() for cell in row):
                     continue
                 rows += 1
@@ -255,7 +315,10 @@ def _values(source: _Source, release: DfeRelease, summary: ImportSummary, all_br
                 level = row[pos_level].strip()
                 if level not in LEVELS:
                     continue
-                topic, breakdown = row[pos_topic].strip(), row[pos_breakdown].strip()
+                if pos_topic is None:
+                    topic = breakdown = BREAKDOWN_TOTAL
+                else:
+                    topic, breakdown = row[pos_topic].strip(), row[pos_breakdown].strip()
                 if level == LOCAL_AUTHORITY and not all_breakdowns and not is_total_breakdown(topic, breakdown):
                     continue
                 try:
@@ -291,6 +354,8 @@ def _values(source: _Source, release: DfeRelease, summary: ImportSummary, all_br
             summary.rows_read += rows
     except UnicodeDecodeError as exc:
         raise DfeImportError(f"{source.label}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except CsvLimitError as exc:  # its message names the file and line
+        raise DfeImportError(str(exc)) from None
     except csv.Error as exc:
         raise DfeImportError(f"{source.label}: not a readable CSV file ({exc})") from None
     except _DAMAGED_ZIP as exc:
@@ -316,6 +381,14 @@ def _import(path: Path, stack: ExitStack, all_breakdowns: bool) -> DfeRelease:
     existing = DfeRelease.objects.filter(checksum=checksum).first()
     if existing is not None:
         raise DfeAlreadyImported(existing)
+    stored: dict[str, _Source] = {}
+    for source in sources:
+        other = stored.setdefault(source.stored_name, source)
+        if other is not source:  # e.g. 2025's sen_needs_all_plans.csv beside 2026's sen_needs_caseload.csv
+            raise DfeImportError(
+                f"{path}: {other.label} and {source.label} are the same DfE file under two releases' names "
+                f"({source.stored_name}); import one release at a time"
+            )
     summary = ImportSummary(files=[s.name for s in sources])
     try:
         with transaction.atomic():
@@ -393,9 +466,11 @@ def import_neighbours(path: str | Path) -> int:
         raise DfeImportError(f"{path}: no such file")
     try:
         with path.open(encoding="utf-8-sig", newline="") as fh:
-            rows = list(csv.reader(fh))
+            rows = list(csv_rows(fh, source=str(path), max_line_chars=MAX_LINE_CHARS))
     except UnicodeDecodeError as exc:
         raise DfeImportError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except CsvLimitError as exc:  # its message names the file and line
+        raise DfeImportError(str(exc)) from None
     except csv.Error as exc:
         raise DfeImportError(f"{path}: not a readable CSV file ({exc})") from None
     if not rows or not any(c.strip() for c in rows[0]):

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
 from sendhub.accounts.models import LocalArea
-from sendhub.outcomes.benchmark import BenchmarkError, YearRow, available_measures, benchmark
+from sendhub.outcomes.benchmark import BenchmarkError, YearRow, available_measures, benchmark, resolve_measure
 from sendhub.outcomes.dfe import current_release
 
 
@@ -43,7 +43,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--area", help="The area's LA code (e.g. 888), ONS code or slug (e.g. lancashire)")
-        parser.add_argument("--measure", help="A DfE column name, e.g. PC_plans_issued_20_weeks_ex")
+        parser.add_argument(
+            "--measure",
+            help="A DfE column name in any letter case and any release's spelling, e.g. PC_plans_issued_20_weeks_ex "
+            "or pc_plans_issued_20_weeks_ex; FILE:COLUMN where two files share it (caseload:mainstream_total)",
+        )
         parser.add_argument("--json", action="store_true", help="Print JSON instead of a table")
         parser.add_argument("--list-measures", action="store_true", help="List the current release's measures")
 
@@ -63,8 +67,14 @@ class Command(BaseCommand):
             raise CommandError(f"No local area with LA code, ONS code or slug {code!r}.")
         try:
             rows = benchmark(area, measure)
+            # Shown under SEND Hub's name for it, whatever spelling was typed (pc_... -> PC_...).
+            source_file, column = resolve_measure(current_release(), measure)
         except BenchmarkError as exc:
             raise CommandError(str(exc)) from exc
+        if ":" in measure:
+            measure = f"{source_file.removesuffix('.csv')}:{column}"
+        else:
+            measure = column
         if options["json"]:
             data = {"area": code, "measure": measure, "years": [year_json(r) for r in rows]}
             self.stdout.write(json.dumps(data, indent=2))
