@@ -648,6 +648,7 @@ RULES: dict[str, Rule] = {
     "outcomes:measure-detail": area_page(MEMBERS, measure_name),
     "outcomes:deadlines": area_page(MEMBERS),
     "outcomes:benchmarks": area_page(MEMBERS),
+    "outcomes:reconcile": area_page(MEMBERS),
     "outcomes:return-list": area_page(MEMBERS),
     "outcomes:return-detail": area_page(MEMBERS, sen2_return_pk),
     "outcomes:manual-measure-list": area_page(MEMBERS),

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from sendhub.improvement.models import Action, Finding
-from sendhub.outcomes import views
+from sendhub.outcomes import views, views_reconcile
 
 app_name = "outcomes"
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("outcomes/measures/<slug:measure>/", views.MeasureDetailView.as_view(), name="measure-detail"),
     path("outcomes/deadlines/", views.DeadlineTrackerView.as_view(), name="deadlines"),
     path("outcomes/benchmarks/", views.BenchmarkView.as_view(), name="benchmarks"),
+    path("outcomes/reconcile/", views_reconcile.ReconcileView.as_view(), name="reconcile"),
     path("outcomes/returns/", views.Sen2ReturnListView.as_view(), name="return-list"),
     path("outcomes/returns/upload/", views.Sen2UploadView.as_view(), name="return-upload"),
     path("outcomes/returns/<int:pk>/", views.Sen2ReturnDetailView.as_view(), name="return-detail"),
