@@ -601,3 +601,18 @@ def test_the_csv_export_withholds_safeguarding_comments_from_all_but_administrat
 
     assert last_column(viewer_user) == {"[Withheld: flagged for safeguarding review; administrators can see it]"}
     assert last_column(admin_user) == {'\'=HYPERLINK("http://x") [NAME] was great'}
+
+
+@pytest.mark.django_db
+def test_two_surveys_of_one_title_created_at_once_both_get_a_web_address(area, admin_user, monkeypatch):
+    """The second person read the slug as free before the first saved: the constraint fires, the next slug is used."""
+    first = surveys.create_survey(area, title="Parent survey", user=admin_user)
+    real_unique_slug = surveys.unique_slug
+    stale = iter(["parent-survey"])  # what the second person's read saw, before the first survey existed
+
+    def racing_unique_slug(area_, title, **kwargs):
+        return next(stale, None) or real_unique_slug(area_, title, **kwargs)
+
+    monkeypatch.setattr(surveys, "unique_slug", racing_unique_slug)
+    second = surveys.create_survey(area, title="Parent survey", user=admin_user)
+    assert (first.slug, second.slug) == ("parent-survey", "parent-survey-2")

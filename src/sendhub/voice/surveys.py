@@ -87,6 +87,23 @@ def unique_slug(area: LocalArea, title: str, *, exclude: int | None = None) -> s
     return slug
 
 
+SLUG_ATTEMPTS = 5
+
+
+def _survey_create_with_free_slug(*, area: LocalArea, title: str, **fields) -> Survey:
+    """Create the survey under the first free slug. Two people creating surveys of the same title at once both read
+    the slug as free; the database constraint lets one win, and the other takes the next free slug."""
+    for _attempt in range(SLUG_ATTEMPTS):
+        slug = unique_slug(area, title)
+        try:
+            with transaction.atomic():
+                return Survey.objects.create(area=area, title=title, slug=slug, **fields)
+        except IntegrityError:
+            if not Survey.objects.filter(area=area, slug=slug).exists():
+                raise  # not the slug race: let the real problem surface
+    raise SurveyError(f"Could not find a free web address for a survey titled {title!r}; try again.")
+
+
 def template_choices(area: LocalArea) -> list[tuple[str, str]]:
     """What a new survey can start from: the standard templates, then the area's own surveys marked as templates."""
     choices = [(f"standard:{key}", t["title"]) for key, t in STANDARD_TEMPLATES.items()]
@@ -135,13 +152,8 @@ def create_survey(
         ]
     elif template:
         raise SurveyError(f"Unknown template {template!r}")
-    survey = Survey.objects.create(
-        area=area,
-        title=title,
-        slug=unique_slug(area, title),
-        welcome_text=welcome_text,
-        privacy_text=privacy_text,
-        created_by=user,
+    survey = _survey_create_with_free_slug(
+        area=area, title=title, welcome_text=welcome_text, privacy_text=privacy_text, created_by=user
     )
     Question.objects.bulk_create(
         Question(
