@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import time as pytime
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -39,6 +40,7 @@ from django.utils import timezone
 from django.views.generic.edit import ProcessFormView
 
 from sendhub.accounts.models import LocalArea, Membership, Organisation, Role, SignInLink
+from sendhub.accounts.views import LINK_SIGNED_IN_KEY
 from sendhub.directory.models import (
     DirectoryOrganisation,
     ListingChange,
@@ -428,14 +430,22 @@ def nowhere(kwargs: Kwargs = no_kwargs) -> Rule:
     return Rule({"get": dict.fromkeys(ACTORS, NOT_FOUND)}, kwargs)
 
 
-def signed_in_only(methods: tuple[str, ...] = ("get",)) -> Rule:
-    return Rule({method: outcomes(SIGNED_IN) for method in methods})
+def signed_in_only(methods: tuple[str, ...] = ("get",), session: Session = None) -> Rule:
+    return Rule({method: outcomes(SIGNED_IN) for method in methods}, no_kwargs, session)
+
+
+def just_signed_in_by_link(w: World, area: LocalArea, tag: str) -> dict:
+    """The new-password page is only for someone who has just signed in by an emailed link."""
+    return {LINK_SIGNED_IN_KEY: int(pytime.time())}
 
 
 def sign_in_link_token(w: World, area: LocalArea, tag: str) -> dict:
+    """A usable emailed link; asked for again (a fuzzing run builds the URL more than once), the same link, usable."""
     token = f"permission-matrix-{tag}"
-    SignInLink.objects.create(user=UserFactory(), token_hash=hashlib.sha256(token.encode()).hexdigest(),
-                              expires_at=timezone.now() + timedelta(minutes=30))
+    SignInLink.objects.update_or_create(
+        token_hash=hashlib.sha256(token.encode()).hexdigest(),
+        defaults={"user": UserFactory(), "expires_at": timezone.now() + timedelta(minutes=30), "used_at": None},
+    )
     return {"token": token}
 
 
@@ -594,7 +604,7 @@ RULES: dict[str, Rule] = {
     "accounts:sign-in": open_to_all(("get", "post")),
     "accounts:sign-in-link-request": open_to_all(("get", "post")),
     "accounts:sign-in-link": open_to_all(("get", "post"), sign_in_link_token),
-    "accounts:new-password": signed_in_only(("get", "post")),
+    "accounts:new-password": signed_in_only(("get", "post"), session=just_signed_in_by_link),
     "accounts:sign-out": open_to_all(("post",)),
     "accounts:two-factor": signed_in_only(("get", "post")),
     "accounts:profile": signed_in_only(),

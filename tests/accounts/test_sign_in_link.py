@@ -36,7 +36,7 @@ def ask(django_capture_on_commit_callbacks):
 
     def ask_for_link(client: Client, email: str = ADDRESS):
         with django_capture_on_commit_callbacks(execute=True):
-            return client.post(ASK, {"email": email})
+            return client.post(ASK, {"email": email}, follow=True)
 
     return ask_for_link
 

@@ -46,6 +46,7 @@ PENDING_SINCE_KEY = "sendhub_2fa_pending_since"
 PENDING_SECONDS = 5 * 60
 # After signing in by emailed link the person may set a new password without the old one, for this long.
 LINK_SIGNED_IN_KEY = "sendhub_link_signed_in_at"
+SIGN_IN_LINK_SENT_TO_KEY = "sendhub_sign_in_link_sent_to"
 NEW_PASSWORD_SECONDS = 15 * 60
 _MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -128,10 +129,18 @@ class SignInLinkRequestView(FormView):
             return render(request, "accounts/sign_in_link_rate_limited.html", status=429)
         return super().post(request, *args, **kwargs)
 
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("sent") == "1":
+            context = {"email": request.session.get(SIGN_IN_LINK_SENT_TO_KEY, ""),
+                       "minutes": settings.SENDHUB_SIGN_IN_LINK_MINUTES}
+            return render(request, self.sent_template, context)
+        return super().get(request, *args, **kwargs)
+
     def form_valid(self, form):
         services.sign_in_link_send(email=form.cleaned_data["email"], request=self.request)
-        context = {"email": form.cleaned_data["email"], "minutes": settings.SENDHUB_SIGN_IN_LINK_MINUTES}
-        return render(self.request, self.sent_template, context)
+        # Post, then redirect: reloading the "sent" page must not send another email.
+        self.request.session[SIGN_IN_LINK_SENT_TO_KEY] = form.cleaned_data["email"]
+        return redirect(f"{reverse('accounts:sign-in-link-request')}?sent=1")
 
 
 class SignInLinkView(View):
