@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from sendhub.outcomes import selectors
-from sendhub.outcomes.computation import recompute_measures, setting_group
+from sendhub.outcomes.computation import recompute_measures
 from sendhub.outcomes.models import ActivePlan, EhcRequest, MeasureValue, Sen2Person, Sen2Return
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +74,8 @@ def test_recompute_writes_the_measures_of_the_reporting_year(sen2_2025, area):
     assert value(sen2_2025, "plans_issued_den", "2024-05") == (1, 1, None)  # 2024-01-10 + 140 days = 2024-05-29
     assert value(sen2_2025, "ehcplans", "2025-01-16") == (2, 2, None)
     assert value(sen2_2025, "number_asd", "2025-01-16") == (1, 1, None)
-    assert value(sen2_2025, "other_total", "2025-01-16") == (1, 1, None)
+    assert value(sen2_2025, "other_arrangements_la", "2025-01-16") == (1, 1, None)
+    assert value(sen2_2025, "ed_elsewhere", "2025-01-16") == (1, 1, None)
     assert value(sen2_2025, "placement_unknown", "2025-01-16") == (1, 1, None)
     assert value(sen2_2025, "reviews_within_12_months", "2024") == (1, 1, None)
     assert value(sen2_2025, "number_decsion_4weeks", "2024") == (1, 1, None)
@@ -94,14 +95,6 @@ def test_recompute_replaces_the_returns_values(sen2_2025):
     second = recompute_measures(sen2_2025)
     assert second == MeasureValue.objects.filter(sen2_return=sen2_2025).count() <= first
     assert value(sen2_2025, "requests_received_in_year", "2024") == (3, 3, None)
-
-
-def test_setting_group_maps_codes():
-    assert setting_group("") == ""
-    assert setting_group(None) == ""
-    assert setting_group("OLA", 2025) == "other"
-    assert setting_group("MMS", 2025) == "mainstream"
-    assert setting_group("INSS", 2025) == "independent"
 
 
 def test_series_newest_covering_return_wins_and_superseded_returns_are_history(area, sen2_2025):

@@ -63,10 +63,10 @@ def both(name, *, requests=(), plans=(), period="2024", topic="total", breakdown
 def test_registry_is_complete_and_named_for_dfe():
     for name, m in MEASURES.items():
         assert m.name == name
-        assert m.unit in ("count", "percent") and m.direction in ("higher", "lower", None)
+        assert m.unit in ("count", "percent", "weeks") and m.direction in ("higher", "lower", None)
         assert m.title and m.description
         assert m.period_kinds in (("year", "month"), ("at_date",))
-        if m.unit == "percent":
+        if m.unit in ("percent", "weeks"):
             assert m.denominator
         if m.dfe_column:
             assert m.dfe_column == name and m.dfe_file.endswith(".csv")
@@ -76,7 +76,11 @@ def test_registry_is_complete_and_named_for_dfe():
         "pc_plans_issued_within_20_weeks", "PC_plans_issued_20_weeks_ex", "plans_issued_gt_1_year", "ehcplans",
         "requests_decided_not_to_assess", "number_decsion_4weeks", "mediation_related_request",
         "tribunal_related_request", "number_assess_mediation", "number_assess_tribunal", "number_asd", "asd_pc",
-        "mainstream_total", "special_total",
+        "mainstream_total", "special_total", "mainstream_la_maintained_senunit", "special_independent",
+        "special_academy", "special_free_school", "special_academy_free", "ap_pru_total", "AP_PRU_total_pc",
+        "fe_total", "fe_total_pc", "ukrlp_provider", "ed_elsewhere", "ed_elsewhere_pc", "neet_ntci",
+        "neet_other_csa", "nm_early_years", "nm_early_years_pc", "placement_unknown", "placement_unknown_pc",
+        "avg_weeks_issue_plan", "avg_weeks_issue_plan_exc", "total_ceased", "max_age", "moved_outside_eng",
     ]:
         assert MEASURES[name].dfe_column == name
 
@@ -264,11 +268,13 @@ def test_review_decisions_within_4_weeks_boundary_28_days():
 
 def test_ehcplans_needs_and_placements_at_the_reference_date():
     rows = [
-        plan(primary_need="ASD", setting_group="mainstream"),
-        plan(primary_need="ASD", setting_group="special"),
-        plan(primary_need="SEMH", setting_group="independent"),
-        plan(primary_need="", setting_group="other"),
-        plan(primary_need="XYZ", setting_group=""),
+        plan(primary_need="ASD", placement_column="mainstream_academy"),
+        plan(primary_need="ASD", placement_column="special_la_maintained"),
+        plan(primary_need="SEMH", placement_column="special_independent"),
+        plan(primary_need="", placement_column="other_arrangements_la"),
+        plan(primary_need="XYZ", placement_column=""),
+        # Active during the year, not at the reference date: in no caseload measure.
+        plan(primary_need="ASD", placement_column="mainstream_academy", in_caseload=False),
     ]
     assert both("ehcplans", plans=rows) == Result(5, 5, None)
     assert both("number_asd", plans=rows).value == 2
@@ -279,11 +285,31 @@ def test_ehcplans_needs_and_placements_at_the_reference_date():
     assert both("number_hi", plans=rows).value == 0
     assert both("hi_pc", plans=rows) == Result(0.0, 0, 5)
     assert both("mainstream_total", plans=rows).value == 1
-    assert both("special_total_pc", plans=rows).value == 20.0
-    assert both("independent_total", plans=rows).value == 1
-    assert both("other_total", plans=rows).value == 1
+    assert both("mainstream_academy", plans=rows).value == 1
+    # DfE's special_total includes independent special schools.
+    assert both("special_total", plans=rows).value == 2
+    assert both("special_total_pc", plans=rows) == Result(40.0, 2, 5)
+    assert both("special_independent", plans=rows).value == 1
+    assert both("ed_elsewhere", plans=rows).value == 1
+    assert both("other_arrangements_la", plans=rows).value == 1
     assert both("placement_unknown", plans=rows).value == 1
+    assert both("placement_unknown_pc", plans=rows).value == 20.0
     assert both("ehcplans", plans=[]) == Result(0, 0, None)
+
+
+def test_every_plan_is_in_exactly_one_column_and_the_totals_add_up():
+    from sendhub.outcomes.placements import COLUMNS, TOTALS
+
+    rows = [plan(placement_column=name) for name, _title in COLUMNS] + [plan(placement_column="nonsense")]
+    values = {m: v for m, k, _p, t, _b, v, _n, _d in compute_all([], rows, REF) if t == "total"}
+    assert values["ehcplans"] == len(COLUMNS) + 1
+    assert sum(values[name] for name, _title in COLUMNS) == values["ehcplans"]
+    assert values["placement_unknown"] == 2  # its own, and a column that does not exist
+    for total, (_title, members) in TOTALS.items():
+        assert values[total] == sum(values[name] for name, _t in members)
+    assert values["special_total"] == 5 and values["special_academy_free"] == 2
+    assert values["AP_PRU_total_pc"] == round(100 * 3 / values["ehcplans"], 1)
+    assert sum(values[t] for t in TOTALS) == values["ehcplans"]
 
 
 def test_reviews_overdue_at_the_reference_date():

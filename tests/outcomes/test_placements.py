@@ -122,3 +122,14 @@ def test_every_gias_type_and_code_reaches_a_real_column():
     for code in SETTING_CODES:
         assert column(setting=code) in COLUMN_NAMES
     assert len(SETTING_CODES) == 8
+
+
+def test_every_column_has_its_rule_in_words():
+    from sendhub.outcomes.placements import column_rule
+
+    for name, _title in COLUMNS:
+        assert column_rule(name), name
+    assert "Other independent special school" in column_rule("special_independent")
+    assert "SENunitIndicator 1" in column_rule("mainstream_academy_senunit")
+    assert column_rule("neet_ntci") == "SENsetting NIEC (no URN or UKPRN)"
+    assert "5 to 15" in column_rule("neet_other_csa")

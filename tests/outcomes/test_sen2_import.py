@@ -12,6 +12,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import models
+from django.test import TestCase
 
 from sendhub.outcomes.models import ActivePlan, EhcRequest, MeasureValue, Sen2Person, Sen2Return
 from sendhub.outcomes.sen2.importer import import_sen2
@@ -23,8 +24,10 @@ from tests.outcomes.test_sen2_parser import BILLION_LAUGHS, EXTERNAL_ENTITY, REQ
 pytestmark = pytest.mark.django_db
 
 
-def run(area, data: bytes, filename="sen2.xml"):
-    return import_sen2(stream=io.BytesIO(data), filename=filename, area=area)
+def run(area, data: bytes, filename="sen2.xml", **options):
+    """Import ``data`` and run what follows the commit of a real import (deleting superseded rows)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return import_sen2(stream=io.BytesIO(data), filename=filename, area=area, **options)
 
 
 def person_rows():
@@ -46,10 +49,11 @@ def test_valid_file_is_stored_minimised(area, settings):
     request = EhcRequest.objects.get(person=first)
     assert request.received_date == date(2024, 3, 1) and request.request_outcome == "A"
     assert (request.age_at_request, request.age_at_plan_start) == (9, 10)
-    assert request.plan_start_date == date(2024, 7, 10) and request.plan_setting == "MSS"
+    assert request.plan_start_date == date(2024, 7, 10) and request.plan_setting == ""
     plan = ActivePlan.objects.get(request=request)
-    assert (plan.primary_need, plan.other_needs, plan.setting, plan.setting_urn) == ("ASD", "SLCN", "MSS", "123456")
-    assert plan.age_at_reference_date == 10 and plan.sen2_return == ret
+    assert (plan.primary_need, plan.other_needs, plan.setting, plan.setting_urn) == ("ASD", "SLCN", "", "123456")
+    assert (plan.setting_ukprn, plan.sen_unit, plan.resourced_provision, plan.in_caseload) == ("", False, False, True)
+    assert plan.age_at_reference_date == 10 and plan.age_at_start_of_year == 10 and plan.sen2_return == ret
 
 
 def test_file_with_errors_stores_nothing_and_reports_every_problem(area):

@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from sendhub.outcomes.sen2.codes import code_lists, parse_flag, setting_group
+from sendhub.outcomes.sen2.codes import code_lists, parse_flag
 from sendhub.outcomes.sen2.parser import DOCTYPE_MESSAGE, EMPTY_MESSAGE, Header, Person, Sen2FileError, iter_sen2
 from sendhub.outcomes.sen2.validate import check_header, check_person
 
@@ -22,10 +22,10 @@ REQUEST = """<Requests><ReceivedDate>2024-03-01</ReceivedDate><RequestSource>1</
 <AssessmentMediation>0</AssessmentMediation><AssessmentTribunal>0</AssessmentTribunal>
 <OtherMediation>0</OtherMediation><OtherTribunal>0</OtherTribunal><Week20>{week20}</Week20>
 <NamedPlan><StartDate>{start}</StartDate><PlanRes>0</PlanRes><PlanWBP>0</PlanWBP><PB>0</PB>
-<PlanDetail><URN>123456</URN><SENSetting>MSS</SENSetting><PlacementRank>1</PlacementRank></PlanDetail>
+<PlanDetail><URN>123456</URN><PlacementRank>1</PlacementRank></PlanDetail>
 </NamedPlan></Assessment>
-<ActivePlans><PlacementDetail><URN>123456</URN><SENSetting>MSS</SENSetting><EntryDate>2024-09-01</EntryDate>
-</PlacementDetail><SENneed><SENtype>SLCN</SENtype><SENtypeRank>2</SENtypeRank></SENneed>
+<ActivePlans><PlacementDetail><URN>123456</URN><PlacementRank>1</PlacementRank><EntryDate>2024-09-01</EntryDate>
+<SENunitIndicator>0</SENunitIndicator><ResourcedProvisionIndicator>0</ResourcedProvisionIndicator></PlacementDetail><SENneed><SENtype>SLCN</SENtype><SENtypeRank>2</SENtypeRank></SENneed>
 <SENneed><SENtype>ASD</SENtype><SENtypeRank>1</SENtypeRank></SENneed></ActivePlans></Requests>"""
 
 PERSON = """<Person><Surname>{surname}</Surname><Forename>{forename}</Forename>
@@ -82,7 +82,7 @@ def test_parses_header_and_persons_with_nested_items():
     assert [p.position for p in persons] == [1, 2]
     request = persons[0].requests[0]
     assert request.items["ReceivedDate"] == "2024-03-01"
-    assert request.assessments[0].named_plans[0].plan_details[0]["SENSetting"] == "MSS"
+    assert request.assessments[0].named_plans[0].plan_details[0]["URN"] == "123456"
     assert [n["SENtype"] for n in request.active_plans[0].needs] == ["SLCN", "ASD"]
 
 
@@ -194,9 +194,11 @@ def test_valid_person_has_no_problems_and_typed_values():
     request = checked.requests[0]
     assert request["received_date"].isoformat() == "2024-03-01"
     assert request["request_source"] == 1 and request["week20"] is False
-    assert request["plan_setting"] == "MSS"
+    assert request["plan_setting"] == ""
     plan = request["active_plans"][0]
-    assert (plan["primary_need"], plan["other_needs"], plan["setting"]) == ("ASD", "SLCN", "MSS")
+    assert (plan["primary_need"], plan["other_needs"], plan["setting"], plan["setting_urn"]) == ("ASD", "SLCN", "",
+                                                                                               "123456")
+    assert plan["in_caseload"] is True and plan["sen_unit"] is False
     assert checked.postcode_district == "PR1"
 
 
@@ -262,16 +264,13 @@ def test_header_rules():
 
 def test_code_lists_are_data_per_year():
     assert code_lists(2024).request_outcome == {"A", "B", "W", "H"}
-    assert code_lists(2031).year == max(code_lists(y).year for y in (2023, 2024, 2025))
+    assert code_lists(2031).year == max(code_lists(y).year for y in (2023, 2024, 2025, 2026))
     assert code_lists(1999).year == 2023
     assert "ASD" in code_lists().sen_type
-    assert [setting_group(c) for c in ("MMS", "MSS", "INSS", "PRU", "??")] == [
-        "mainstream",
-        "special",
-        "independent",
-        "other",
-        "other",
-    ]
+    # DS (Down syndrome) is a SENtype from the 2025 collection; SENsetting has the same eight codes every year.
+    assert "DS" not in code_lists(2024).sen_type and "DS" in code_lists(2025).sen_type
+    assert code_lists(2023).settings == code_lists(2026).settings == {
+        "OLA", "OPA", "EHE", "EYP", "OTH", "NEET", "NIEC", "NIEO"}
     assert [parse_flag(v) for v in ("1", "0", "true", "FALSE", "Y", None)] == [True, False, True, False, None, None]
 
 

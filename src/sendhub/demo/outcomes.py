@@ -1,6 +1,8 @@
 """Outcomes data for the Lancashire demo: generated SEN2 returns, DfE's release, partners' measures, targets.
 
-The SEN2 returns are synthetic (``sendhub sen2 generate``): no real child's data is ever part of the demo.
+The SEN2 returns are synthetic (``sendhub sen2 generate``): no real child's data is ever part of the demo. Their
+placements name schools by URN from a fictional county's GIAS extract, which is imported first (as a council
+imports Get Information About Schools' extract), so the placement mix is resolved as a real return's would be.
 DfE's published release and the statistical neighbours list are real, and loaded when the shared data folder
 is present (OGL v3.0).
 """
@@ -16,6 +18,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from sendhub.accounts.models import LocalArea, Organisation, User
+from sendhub.establishments.fictional import county_establishments, write_extract
+from sendhub.establishments.gias import GiasFileError
+from sendhub.establishments.services import gias_extract_import
 from sendhub.improvement.models import Action, Finding
 from sendhub.outcomes import dfe, services
 from sendhub.outcomes.models import (
@@ -26,7 +31,7 @@ from sendhub.outcomes.models import (
     StatisticalNeighbour,
     SuccessMeasure,
 )
-from sendhub.outcomes.sen2.generate import generate_sen2
+from sendhub.outcomes.sen2.generate import census_date, generate_sen2
 
 SHARED_DATA = settings.PROJECT_DIR.parent / "shared" / "data"
 DFE_RELEASE = SHARED_DATA / "dfe-ehcp-plans-2025.zip"
@@ -49,10 +54,12 @@ def load(area: LocalArea, *, today: date, persons: int, dfe_release: Path | None
     summary = OutcomesSummary()
     latest = latest_collection_year(today)
     if persons > 0:
+        establishments = _import_gias(area, census_date(latest), admin, summary)
         for year in (latest - 1, latest):
             with tempfile.NamedTemporaryFile("w+b", suffix=".xml") as handle:
                 with open(handle.name, "w", encoding="utf-8") as text:
-                    generate_sen2(text, persons=persons, year=year, seed=year, la=area.la_code)
+                    generate_sen2(text, persons=persons, year=year, seed=year, la=area.la_code,
+                                  establishments=establishments)
                 handle.seek(0)
                 result = services.sen2_import(
                     stream=handle, filename=f"lancashire-sen2-{year}-generated.xml", area=area, imported_by=admin
@@ -70,6 +77,17 @@ def load(area: LocalArea, *, today: date, persons: int, dfe_release: Path | None
         summary.dfe = _load_dfe(dfe_release, summary)
     _partners_measures_and_targets(area, today=today, admin=admin)
     return summary
+
+
+def _import_gias(area: LocalArea, extract_date: date, admin: User, summary: OutcomesSummary) -> list:
+    """Import the fictional county's GIAS extract (the schools the generated returns name); its establishments."""
+    establishments = county_establishments(la_code=area.la_code)
+    try:
+        gias_extract_import(data=write_extract(establishments), filename=f"edubasealldata{extract_date:%Y%m%d}.csv",
+                            imported_by=admin)
+    except GiasFileError as error:  # a newer extract is already held: the returns' URNs resolve against it
+        summary.notes.append(f"The fictional GIAS extract was not imported: {error}")
+    return establishments
 
 
 def _load_dfe(path: Path, summary: OutcomesSummary) -> str:

@@ -1,8 +1,12 @@
 """Compute every measure from one imported SEN2 return and store the values (MeasureValue rows).
 
-Reads the return's rows with ``values_list`` (one query each for requests and active plans, joined to the
-person for the postcode district), turns them into the plain rows of :mod:`sendhub.outcomes.measures`, runs
-:func:`~sendhub.outcomes.measures.compute_all` and replaces the return's MeasureValue rows in one transaction.
+First each plan in the January caseload gets its DfE caseload column (:func:`resolve_placements`): a placement
+named by URN or UKPRN is looked up in Get Information About Schools as it was at the return's reference date
+(``establishments.selectors.establishments_at``), so the columns follow the GIAS extracts held when the measures
+are computed (import a newer extract, import the return again, and URNs unknown before resolve). Then the
+return's rows are read with ``values_list`` (one query each for requests and active plans, joined to the person
+for the postcode district), turned into the plain rows of :mod:`sendhub.outcomes.measures`, and
+:func:`~sendhub.outcomes.measures.compute_all` replaces the return's MeasureValue rows, in one transaction.
 """
 
 from __future__ import annotations
@@ -11,26 +15,15 @@ from datetime import date
 
 from django.db import connection, transaction
 
+from sendhub.establishments.models import GiasExtract
+from sendhub.establishments.selectors import establishments_at
 from sendhub.outcomes.measures import UNKNOWN, ActivePlanRow, RequestRow, age_band, compute_all, need_label
 from sendhub.outcomes.models import ActivePlan, EhcRequest, MeasureValue, Sen2Return
+from sendhub.outcomes.placements import Placement, placement_column
 
-try:  # The SEN2 code lists (sen2/codes.py); the fallback keeps measures working without them.
-    from sendhub.outcomes.sen2.codes import setting_group as _setting_group
-except ImportError:  # pragma: no cover - depends on another module being present
-    _setting_group = None
-
-_FALLBACK_SETTING_GROUPS = {"MMS": "mainstream", "ACD": "mainstream", "MSS": "special", "SAC": "special",
-                            "OINS": "independent", "INSS": "independent"}
-
-
-def setting_group(code: str | None, year: int | None = None) -> str:
-    """'mainstream' | 'special' | 'independent' | 'other' for a SENSetting code of return ``year``; '' if none."""
-    if not code:
-        return ""
-    if _setting_group is not None:
-        return _setting_group(code, year) or ""
-    return _FALLBACK_SETTING_GROUPS.get(code.strip().upper(), "other")
-
+# The path of the warnings ``resolve_placements`` puts on a return: they are replaced each time it runs.
+PLACEMENT_WARNING_PATH = "Message/Persons/Person/Requests/ActivePlans/PlacementDetail"
+_URNS_LISTED = 200
 
 _REQUEST_FIELDS = (
     "person_id",
@@ -49,6 +42,8 @@ _REQUEST_FIELDS = (
     "other_tribunal",
     "person__postcode_district",
     "age_at_request",
+    "plan_cease_date",
+    "plan_cease_reason",
 )
 _PLAN_FIELDS = (
     "request__person_id",
@@ -58,7 +53,10 @@ _PLAN_FIELDS = (
     "request__plan_start_date",
     "review_outcome",
     "primary_need",
-    "setting",
+    "placement_column",
+    "in_caseload",
+    "phase_transfer_due_date",
+    "phase_transfer_final_date",
     "request__person__postcode_district",
     "age_at_reference_date",
 )
@@ -73,16 +71,9 @@ def build_rows(sen2_return: Sen2Return) -> tuple[list[RequestRow], list[ActivePl
             bands[age] = age_band(age)
         return bands[age]
 
-    groups: dict[str, str] = {}
-
-    def group(code):
-        if code not in groups:
-            groups[code] = setting_group(code, sen2_return.collection_year)
-        return groups[code]
-
     plans: list[ActivePlanRow] = []
     need_of_person: dict[int, str] = {}
-    for (person_id, meeting, draft, last, start, outcome, need, setting, district, age) in (
+    for (person_id, meeting, draft, last, start, outcome, need, column, in_caseload, due, final, district, age) in (
         ActivePlan.objects.filter(sen2_return=sen2_return).order_by("pk").values_list(*_PLAN_FIELDS).iterator(5000)
     ):
         need = need_label(need)
@@ -96,14 +87,17 @@ def build_rows(sen2_return: Sen2Return) -> tuple[list[RequestRow], list[ActivePl
                 plan_start_date=start,
                 review_outcome=outcome,
                 primary_need=need,
-                setting_group=group(setting),
+                placement_column=column,
+                in_caseload=in_caseload,
+                phase_transfer_due_date=due,
+                phase_transfer_final_date=final,
                 district=district or UNKNOWN,
                 age_band=band(age),
             )
         )
     requests: list[RequestRow] = []
     for (person_id, received, out_date, out, a_out, a_date, week20, start, r_med, r_trib, a_med, a_trib, o_med,
-         o_trib, district, age) in (
+         o_trib, district, age, cease, reason) in (
         EhcRequest.objects.filter(sen2_return=sen2_return).order_by().values_list(*_REQUEST_FIELDS).iterator(5000)
     ):
         requests.append(
@@ -115,6 +109,8 @@ def build_rows(sen2_return: Sen2Return) -> tuple[list[RequestRow], list[ActivePl
                 assessment_outcome_date=a_date,
                 week20=week20,
                 plan_start_date=start,
+                plan_cease_date=cease,
+                plan_cease_reason=reason,
                 request_mediation=r_med,
                 request_tribunal=r_trib,
                 assessment_mediation=a_med,
@@ -187,6 +183,7 @@ def recompute_measures(sen2_return: Sen2Return) -> int:
     Flow measures cover the return's reporting year and the months after it up to the reference date
     (:func:`coverage_start`); stock measures are at the reference date.
     """
+    resolve_placements(sen2_return)
     requests, plans = build_rows(sen2_return)
     area_id, return_id = sen2_return.area_id, sen2_return.pk
     values = compute_all(requests, plans, sen2_return.reference_date, period_start=coverage_start(sen2_return))
@@ -195,3 +192,99 @@ def recompute_measures(sen2_return: Sen2Return) -> int:
         MeasureValue.objects.filter(sen2_return=sen2_return).delete()
         _insert(rows)
     return len(rows)
+
+
+def resolve_placements(sen2_return: Sen2Return) -> list[dict]:
+    """Give each plan of the return's January caseload its DfE caseload column; returns the warnings it put on the
+    return (replacing those of an earlier run).
+
+    A URN is looked up in GIAS as at the reference date; a UKPRN GIAS does not know is a UKRLP provider; a URN GIAS
+    does not know is never guessed: ``placement_unknown``, and one warning lists every such URN (and the number of
+    plans). With no GIAS extract imported at all, no URN or UKPRN can be resolved, and one warning says so
+    instead. Plans not in the caseload get no column. One query reads the plans; one statement per column and 900
+    plans writes the columns.
+    """
+    reference_date = sen2_return.reference_date
+    plans = list(
+        ActivePlan.objects.filter(sen2_return=sen2_return, in_caseload=True)
+        .order_by()
+        .values_list("pk", "setting_urn", "setting_ukprn", "setting", "sen_unit", "resourced_provision",
+                     "age_at_start_of_year")
+    )  # fmt: skip
+    have_gias = GiasExtract.objects.exists()
+    by_urn: dict[str, str] = {}
+    by_ukprn: dict[str, str] = {}
+    if have_gias and any(urn or ukprn for _pk, urn, ukprn, *_rest in plans):
+        directory = establishments_at(reference_date)
+        by_urn = {str(urn): found.type_name for urn, found in directory.by_urn.items()}
+        by_ukprn = {ukprn: found.type_name for ukprn, found in directory.by_ukprn.items()}
+    columns: dict[str, list[int]] = {}
+    unresolved: dict[str, int] = {}
+    unknown_types: dict[str, int] = {}
+    by_urn_count = 0
+    for pk, urn, ukprn, setting, sen_unit, resourced, age in plans:
+        placement = None
+        if (urn or ukprn) and not have_gias:
+            # Without GIAS neither a URN's nor a UKPRN's kind of establishment is known (a college's UKPRN would
+            # otherwise pass for a UKRLP provider's).
+            by_urn_count += 1
+            columns.setdefault("placement_unknown", []).append(pk)
+            continue
+        if urn or ukprn or setting:
+            placement = Placement(urn=urn, ukprn=ukprn, setting=setting, sen_unit=sen_unit,
+                                  resourced_provision=resourced)  # fmt: skip
+        placed = placement_column(placement, type_of_urn=by_urn, type_of_ukprn=by_ukprn, age_at_start_of_year=age)
+        columns.setdefault(placed.column, []).append(pk)
+        if placed.unresolved_urn:
+            unresolved[placed.unresolved_urn] = unresolved.get(placed.unresolved_urn, 0) + 1
+        if placed.unknown_type:
+            unknown_types[placed.unknown_type] = unknown_types.get(placed.unknown_type, 0) + 1
+    with transaction.atomic():
+        ActivePlan.objects.filter(sen2_return=sen2_return, in_caseload=False).exclude(placement_column="").update(
+            placement_column=""
+        )
+        for column, pks in columns.items():
+            for start in range(0, len(pks), 900):
+                ActivePlan.objects.filter(pk__in=pks[start : start + 900]).update(placement_column=column)
+        warnings = _placement_warnings(have_gias, by_urn_count, unresolved, unknown_types, reference_date)
+        kept = [w for w in sen2_return.warnings if w.get("path") != PLACEMENT_WARNING_PATH]
+        if kept + warnings != sen2_return.warnings:
+            sen2_return.warnings = kept + warnings
+            Sen2Return.objects.filter(pk=sen2_return.pk).update(warnings=sen2_return.warnings)
+    return warnings
+
+
+def _placement_warnings(have_gias: bool, by_urn: int, unresolved: dict[str, int], unknown_types: dict[str, int],
+                        reference_date: date) -> list[dict]:  # fmt: skip
+    def warning(rule: str) -> dict:
+        return {"position": 0, "path": PLACEMENT_WARNING_PATH, "rule": rule, "severity": "warning"}
+
+    if not have_gias:
+        if not by_urn:
+            return []
+        return [warning(
+            f"{by_urn:,} plans in the caseload name their placement by URN or UKPRN, but no GIAS extract is "
+            "imported: placements by URN or UKPRN cannot be resolved until 'sendhub gias import FILE' is run (with "
+            "Get Information "
+            "About Schools' establishment fields CSV) and this return imported again; until then they are counted "
+            "under placement_unknown"
+        )]  # fmt: skip
+    warnings = []
+    if unresolved:
+        urns = sorted(unresolved, key=lambda u: (len(u), u))
+        listed = ", ".join(urns[:_URNS_LISTED]) + (f" and {len(urns) - _URNS_LISTED} more" if len(urns) >
+                                                     _URNS_LISTED else "")  # fmt: skip
+        plans = sum(unresolved.values())
+        warnings.append(warning(
+            f"{len(urns):,} URN{'s are' if len(urns) != 1 else ' is'} not in the GIAS extracts held as at "
+            f"{reference_date:%d %B %Y} ({plans:,} plan{'s' if plans != 1 else ''} in the caseload): {listed}. "
+            "They are counted under placement_unknown, never guessed; to count them, import a GIAS extract that "
+            "has them ('sendhub gias import FILE') and import this return again"
+        ))  # fmt: skip
+    if unknown_types:
+        types = ", ".join(f"{name!r} ({n:,} plans)" for name, n in sorted(unknown_types.items()))
+        warnings.append(warning(
+            f"GIAS gives establishment types that are not mapped to a DfE caseload column: {types}; those plans are "
+            "counted under placement_unknown (outcomes/placements.py lists the types mapped)"
+        ))  # fmt: skip
+    return warnings

@@ -14,9 +14,11 @@ Every measure belongs to a *group*. A group fixes:
 
 A measure is then a count of rows with a flag (``numerator``), optionally over a count of rows with another flag
 (``denominator``); percent measures give ``round(100 * numerator / denominator, 1)`` and ``None`` when the
-denominator is 0. :func:`evaluate` applies one measure to rows by filtering and counting; :func:`compute_all`
-computes every measure for every period and breakdown in one pass over the rows, using the same ``flags``
-functions, so the two can never disagree.
+denominator is 0. A flag may also be a pair ``(name, amount)``: it adds ``amount`` to ``name`` instead of 1 (the
+days from request to plan, summed for the average weeks to issue a plan: unit ``weeks``, value
+``round(numerator / 7 / denominator, 1)``). :func:`evaluate` applies one measure to rows by filtering and
+counting; :func:`compute_all` computes every measure for every period and breakdown in one pass over the rows,
+using the same ``flags`` functions, so the two can never disagree.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
+
+from sendhub.outcomes.placements import SPECIAL_ACADEMY_FREE, TOTALS, column_rule
 
 # Statutory time limits in days -------------------------------------------------------------------------------
 SIX_WEEKS = 42  # reg 5(1): decide whether to assess
@@ -58,7 +62,8 @@ NEED_TITLES = {
     "DS": "Down syndrome",
 }
 
-SETTING_GROUPS = ("mainstream", "special", "independent", "other")
+# Each caseload.csv placement column, and the total it adds into (nm_early_years and placement_unknown are both).
+COLUMN_TOTAL = {name: total for total, (_title, members) in TOTALS.items() for name, _t in members}
 
 PeriodKind = Literal["year", "month", "at_date"]
 FLOW = ("year", "month")
@@ -83,6 +88,8 @@ class RequestRow:
     assessment_outcome_date: date | None = None
     week20: bool = False  # an exception to the 20-week limit applies
     plan_start_date: date | None = None  # NamedPlan/StartDate: the date the final plan was issued
+    plan_cease_date: date | None = None  # NamedPlan/CeaseDate
+    plan_cease_reason: int | None = None  # NamedPlan/CeaseReason, 1 to 9
     request_mediation: bool = False
     request_tribunal: bool = False
     assessment_mediation: bool = False
@@ -96,13 +103,15 @@ class RequestRow:
 
 @dataclass(frozen=True, slots=True)
 class ActivePlanRow:
-    """One SEN2 ``ActivePlans`` item: an EHC plan maintained at the return's reference date.
+    """One SEN2 ``ActivePlans`` item: an EHC plan active at some time in the return's year; ``in_caseload`` when
+    it was active at the reference date (only those are counted in the caseload measures).
 
     ``review_meeting``: ReviewMeeting (date of the annual review meeting); ``review_draft``: ReviewDraft, used
     as the date the review decision was communicated (see :data:`MEASURES` ``number_decsion_4weeks``);
     ``last_review``: LastReview (the previous review's date); ``plan_start_date``: the named plan's StartDate
     (used as the previous "review" for a plan's first annual review). ``age_band``: from the age at the
-    reference date. ``setting_group``: ``mainstream`` | ``special`` | ``independent`` | ``other`` | ``""``.
+    reference date. ``placement_column``: the DfE caseload.csv column of its placement at the reference date
+    (``outcomes.placements``; anything else counts as ``placement_unknown``).
     """
 
     review_meeting: date | None = None
@@ -111,7 +120,10 @@ class ActivePlanRow:
     plan_start_date: date | None = None
     review_outcome: str = ""
     primary_need: str = UNKNOWN
-    setting_group: str = ""
+    placement_column: str = ""
+    in_caseload: bool = True
+    phase_transfer_due_date: date | None = None
+    phase_transfer_final_date: date | None = None
     district: str = UNKNOWN
     age_band: str = UNKNOWN
 
@@ -144,6 +156,13 @@ def percent(numerator: int, denominator: int) -> float | None:
     if not denominator:
         return None
     return round(100 * numerator / denominator, 1)
+
+
+def weeks(total_days: int, count: int) -> float | None:
+    """The average of ``count`` durations summing ``total_days``, in weeks to 1 dp; ``None`` when ``count`` is 0."""
+    if not count:
+        return None
+    return round(total_days / 7 / count, 1)
 
 
 def age_band(age: int | None) -> str:
@@ -228,13 +247,24 @@ def _assessment_flags(r: RequestRow) -> list[str]:
     return flags
 
 
-def _plan_flags(r: RequestRow) -> list[str]:
-    """Flags for named plans issued (StartDate) in the period (DfE timeliness_20_week.csv)."""
+def _plan_flags(r: RequestRow) -> list:
+    """Flags for named plans issued (StartDate) in the period (DfE timeliness_20_week.csv), with the days from
+    request to plan (a weighted flag, for the average weeks)."""
     d = days(r.received_date, r.plan_start_date)
     band = "within_20w" if d <= TWENTY_WEEKS else ("gt_1_year" if d > FIFTY_TWO_WEEKS else "gt_20w_lt_year")
     if r.week20:
-        return ["issued", band]
-    return ["issued", band, "issued_ex", band + "_ex"]
+        return ["issued", band, ("issue_days", d)]
+    return ["issued", band, "issued_ex", band + "_ex", ("issue_days", d), ("issue_days_ex", d)]
+
+
+# CeaseReason (NamedPlan item 4.6) → DfE's ceased_plans.csv column.
+CEASE_COLUMNS = {1: "max_age", 2: "needs_met", 3: "he", 4: "employ", 5: "transfer", 6: "no_engage",
+                 7: "moved_outside_eng", 8: "deceased", 9: "other"}  # fmt: skip
+
+
+def _ceased_flags(r: RequestRow) -> list[str]:
+    """Flags for plans ceased (CeaseDate) in the period (DfE ceased_plans.csv)."""
+    return ["ceased", "ceased_" + CEASE_COLUMNS.get(r.plan_cease_reason, "not_rec")]
 
 
 def _previous_review(p: ActivePlanRow) -> date | None:
@@ -273,10 +303,17 @@ def _latest_review(p: ActivePlanRow) -> date | None:
 
 
 def _stock_flags(p: ActivePlanRow, reference_date: date) -> list[str]:
-    """Flags for plans active at the reference date (DfE caseload.csv and sen_needs_all_plans.csv)."""
+    """Flags for plans active at the reference date (DfE caseload.csv, sen_needs_all_plans.csv and
+    phase_transfers.csv); the caller leaves out plans not ``in_caseload``."""
     need = need_label(p.primary_need)
-    group = p.setting_group if p.setting_group in SETTING_GROUPS else "unknown"
-    flags = ["plan", "need_" + need, "setting_" + group]
+    column = p.placement_column if p.placement_column in COLUMN_TOTAL else "placement_unknown"
+    flags = ["plan", "need_" + need, "col_" + column, "total_" + COLUMN_TOTAL[column]]
+    if column in SPECIAL_ACADEMY_FREE[1]:
+        flags.append("col_" + SPECIAL_ACADEMY_FREE[0])
+    year = reference_date.year
+    for day, kind in ((p.phase_transfer_due_date, "due"), (p.phase_transfer_final_date, "final")):
+        if day is not None and year - 1 <= day.year <= year:
+            flags.append(f"phase_{kind}_{'reporting' if day.year < year else 'collection'}_year")
     latest = _latest_review(p)
     if latest is not None:
         flags.append("review_date_known")
@@ -304,6 +341,7 @@ GROUPS: dict[str, Group] = {
             "AssessmentOutcomeDate",
         ),
         Group("plans_issued", "requests", lambda r: r.plan_start_date, _plan_flags, FLOW, "NamedPlan StartDate"),
+        Group("ceased", "requests", lambda r: r.plan_cease_date, _ceased_flags, FLOW, "NamedPlan CeaseDate"),
         Group("reviews", "active_plans", lambda p: p.review_meeting, _review_flags, FLOW, "ReviewMeeting"),
         Group("caseload", "active_plans", lambda p: None, _stock_flags, STOCK, "the return's ReferenceDate"),
     )
@@ -318,7 +356,7 @@ class Measure:
     name: str
     title: str
     description: str
-    unit: Literal["count", "percent"]
+    unit: Literal["count", "percent", "weeks"]
     direction: Literal["higher", "lower"] | None
     group: str
     numerator: str  # flag counted
@@ -334,6 +372,9 @@ class Measure:
         if self.unit == "percent":
             d = counts.get(self.denominator, 0)
             return Result(percent(n, d), n, d)
+        if self.unit == "weeks":
+            d = counts.get(self.denominator, 0)
+            return Result(weeks(n, d), n, d)
         return Result(n, n, None)
 
 
@@ -359,6 +400,16 @@ _TL = "timeliness_20_week.csv"
 _AR = "annual_reviews.csv"
 _CL = "caseload.csv"
 _SN = "sen_needs_all_plans.csv"
+_CE = "ceased_plans.csv"
+_PT = "phase_transfers.csv"
+# DfE's percentage column of each caseload total, as the 2025 release spells it (2026 lower-cases AP_PRU_total_pc).
+TOTAL_PC_NAMES = {"ap_pru_total": "AP_PRU_total_pc"}
+CEASE_REASON_TITLES = {
+    "max_age": "reached maximum age", "needs_met": "needs met without a plan", "he": "moved on to higher education",
+    "employ": "moved on to paid employment", "transfer": "transferred to another council in England",
+    "no_engage": "young person no longer wishes to engage", "moved_outside_eng": "moved outside England",
+    "deceased": "deceased", "other": "other reasons",
+}  # fmt: skip
 _IN_Y = "received in the period (ReceivedDate)"
 
 
@@ -473,6 +524,26 @@ def _measures() -> list[Measure]:
         _m("PC_plans_issued_gt_1_year_ex", "New EHC plans issued after more than 52 weeks, excluding exceptions (%)",
            "plans_issued_gt_1_year_ex as a percentage of plans_issued_den_ex.", "percent", "lower", "plans_issued",
            "gt_1_year_ex", "issued_ex", dfe_file=_TL),
+        _m("avg_weeks_issue_plan", "Average weeks to issue a new EHC plan",
+           f"{plan_in_y}: the mean of d(ReceivedDate, StartDate) / 7, to 1 decimal place (DfE 2026 release).",
+           "weeks", "lower", "plans_issued", "issue_days", "issued", dfe_file=_TL),
+        _m("avg_weeks_issue_plan_exc", "Average weeks to issue a new EHC plan (excluding exceptions)",
+           f"{plan_in_y},{ex}: the mean of d(ReceivedDate, StartDate) / 7, to 1 decimal place (DfE 2026 release).",
+           "weeks", "lower", "plans_issued", "issue_days_ex", "issued_ex", dfe_file=_TL),
+    ]
+    # Plans ceased, by NamedPlan CeaseDate.
+    ceased = "Named plans whose CeaseDate is in the period"
+    ms += [
+        _m("total_ceased", "EHC plans ceased", f"{ceased}.", "count", None, "ceased", "ceased", dfe_file=_CE),
+        *(
+            _m(column, f"EHC plans ceased: {CEASE_REASON_TITLES[column]}",
+               f"{ceased} with CeaseReason {reason} ({CEASE_REASON_TITLES[column]}).", "count", None, "ceased",
+               "ceased_" + column, "ceased", dfe_file=_CE)
+            for reason, column in CEASE_COLUMNS.items()
+        ),
+        _m("not_rec", "EHC plans ceased: reason not recorded",
+           f"{ceased} with no CeaseReason, or one not in the list (DfE 2025 release; dropped in 2026).", "count",
+           None, "ceased", "ceased_not_rec", "ceased", dfe_file=_CE),
     ]
     # Annual reviews, by ReviewMeeting.
     held = "Active plans whose ReviewMeeting (annual review meeting) is in the period"
@@ -501,7 +572,8 @@ def _measures() -> list[Measure]:
            "percent", "higher", "reviews", "decision_4w", "decision_dated", dfe_file=_AR),
     ]
     # Stock at the reference date.
-    active = "Active plans (SEN2 ActivePlans) at the return's reference date"
+    active = ("EHC plans active at the return's reference date (ActivePlans whose NamedPlan StartDate is on or "
+              "before it and CeaseDate, if any, after it)")
     ms += [
         _m("ehcplans", "EHC plans maintained", f"{active}.", "count", None, "caseload", "plan", dfe_file=_CL),
         _m("reviews_overdue", "Plans with an annual review overdue",
@@ -522,21 +594,45 @@ def _measures() -> list[Measure]:
             _m(pc, f"EHC plans with {title} (%)", f"number_{lower} as a percentage of ehcplans.", "percent", None,
                "caseload", "need_" + code, "plan", dfe_file=_SN, dfe=published),
         ]
-    placements = (
-        ("mainstream_total", "mainstream_total_pc", "mainstream", "in mainstream settings", True),
-        ("special_total", "special_total_pc", "special", "in special schools", True),
-        ("independent_total", "independent_total_pc", "independent", "in independent settings", False),
-        ("other_total", "other_total_pc", "other", "in other settings", False),
-        ("placement_unknown", "placement_unknown_pc", "unknown", "with no placement recorded", True),
-    )
-    for count_name, pc_name, group, words, published in placements:
-        which = f"setting group '{group}'" if group != "unknown" else "no (or an unrecognised) setting group"
-        ms += [
-            _m(count_name, f"EHC plans {words}", f"{active} whose current placement has {which}.", "count", None,
-               "caseload", "setting_" + group, "plan", dfe_file=_CL, dfe=published),
-            _m(pc_name, f"EHC plans {words} (%)", f"{count_name} as a percentage of ehcplans.", "percent", None,
-               "caseload", "setting_" + group, "plan", dfe_file=_CL, dfe=published),
-        ]
+    # Placements at the reference date, in DfE's caseload.csv columns and totals (outcomes/placements.py).
+    placed = f"{active} whose placement there (the PlacementDetail covering it, PlacementRank 1 first) is"
+    for total, (total_title, members) in TOTALS.items():
+        for column, title in members:
+            ms.append(_m(column, f"EHC plans: {title[0].lower()}{title[1:]}", f"{placed} {column_rule(column)}.",
+                         "count", None, "caseload", "col_" + column, "plan", dfe_file=_CL))
+        if len(members) > 1:
+            words = " + ".join(name for name, _t in members)
+            ms.append(_m(total, f"EHC plans: {total_title[0].lower()}{total_title[1:]} (total)",
+                         f"{active} placed in one of: {words}.", "count", None, "caseload", "total_" + total, "plan",
+                         dfe_file=_CL))
+        pc_name = TOTAL_PC_NAMES.get(total, f"{total}_pc")
+        ms.append(_m(pc_name, f"EHC plans: {total_title[0].lower()}{total_title[1:]} (%)",
+                     f"{total} as a percentage of ehcplans (to 1 decimal place, as DfE computes it).", "percent", None,
+                     "caseload", "total_" + total, "plan", dfe_file=_CL))
+        if total == "special_total":
+            name, parts = SPECIAL_ACADEMY_FREE
+            ms.append(_m(name, "EHC plans: special academies and free schools",
+                         f"{active} placed in {' or '.join(parts)} (DfE's 2025 release publishes them as one column).",
+                         "count", None, "caseload", "col_" + name, "plan", dfe_file=_CL))
+    # Phase transfers, among the plans at the reference date (DfE 2026 phase_transfers.csv names its columns by
+    # year: due_25 and due_26 in the 2026 collection are the reporting and the collection year here).
+    pt = "(DfE's phase_transfers.csv names it by year, e.g. {} for the 2026 collection.)"
+    ms += [
+        _m("number_plans", "EHC plans (phase transfers file)", f"{active}: ehcplans, as phase_transfers.csv gives it.",
+           "count", None, "caseload", "plan", dfe_file=_PT),
+        _m("phase_transfer_due_reporting_year", "Phase transfer reviews due in the reporting year",
+           f"{active} whose PhaseTransferDueDate is in the calendar year before the reference date's. "
+           + pt.format("due_25"), "count", None, "caseload", "phase_due_reporting_year", "plan", dfe=False),
+        _m("phase_transfer_due_collection_year", "Phase transfer reviews due in the collection year",
+           f"{active} whose PhaseTransferDueDate is in the reference date's calendar year. " + pt.format("due_26"),
+           "count", None, "caseload", "phase_due_collection_year", "plan", dfe=False),
+        _m("phase_transfer_final_reporting_year", "Final plans after a phase transfer review, reporting year",
+           f"{active} whose PhaseTransferFinalDate is in the calendar year before the reference date's. "
+           + pt.format("final_25"), "count", None, "caseload", "phase_final_reporting_year", "plan", dfe=False),
+        _m("phase_transfer_final_collection_year", "Final plans after a phase transfer review, collection year",
+           f"{active} whose PhaseTransferFinalDate is in the reference date's calendar year. "
+           + pt.format("final_26"), "count", None, "caseload", "phase_final_collection_year", "plan", dfe=False),
+    ]
     return ms
 
 
@@ -577,6 +673,8 @@ def evaluate(
     counts: dict[str, int] = {}
     for row in rows:
         if group.period_kinds == STOCK:
+            if not row.in_caseload:
+                continue
             flags = group.flags(row, reference_date)
         else:
             day = group.date_of(row)
@@ -586,7 +684,10 @@ def evaluate(
         if _breakdown_value(row, breakdown_topic) != breakdown:
             continue
         for flag in flags:
-            counts[flag] = counts.get(flag, 0) + 1
+            if flag.__class__ is tuple:  # (name, amount): a sum
+                counts[flag[0]] = counts.get(flag[0], 0) + flag[1]
+            else:
+                counts[flag] = counts.get(flag, 0) + 1
     return measure.result(counts)
 
 
@@ -659,6 +760,8 @@ def compute_all(
             day = date_of(plan)
             if day is not None and day >= start:
                 count(cell_map, month_keys(day, plan), tuple(flags_of(plan)))
+        if not plan.in_caseload:  # active during the year, not at the reference date
+            continue
         keys = (
             ("at_date", at_date, "total", TOTAL),
             ("at_date", at_date, "district", plan.district or UNKNOWN),
@@ -674,7 +777,10 @@ def compute_all(
             counts: dict[str, int] = {}
             for flags, n in by_flags.items():
                 for flag in flags:
-                    counts[flag] = counts.get(flag, 0) + n
+                    if flag.__class__ is tuple:  # (name, amount): a sum
+                        counts[flag[0]] = counts.get(flag[0], 0) + n * flag[1]
+                    else:
+                        counts[flag] = counts.get(flag, 0) + n
             totals[key] = counts
         years: dict[tuple[str, str, str, str], dict[str, int]] = {}
         for (kind, period, topic, breakdown), counts in totals.items():
@@ -684,11 +790,12 @@ def compute_all(
             for flag, n in counts.items():
                 year_counts[flag] = year_counts.get(flag, 0) + n
         totals.update(years)
-        plan = [(m.name, m.numerator, m.denominator if m.unit == "percent" else None) for m in measures]
+        plan = [(m.name, m.numerator, m.denominator if m.unit != "count" else None, m.unit == "weeks")
+                for m in measures]
         for (kind, period, topic, breakdown), counts in totals.items():
             is_total = topic == "total"
             get = counts.get
-            for name, numerator, denominator in plan:  # inlined Measure.result: this loop runs 100,000s of times
+            for name, numerator, denominator, average in plan:  # inlined Measure.result: runs 100,000s of times
                 n = get(numerator, 0)
                 if denominator is None:
                     if n or is_total:
@@ -696,4 +803,8 @@ def compute_all(
                     continue
                 d = get(denominator, 0)
                 if n or d or is_total:
-                    yield (name, kind, period, topic, breakdown, round(100 * n / d, 1) if d else None, n, d)
+                    if average:
+                        value = round(n / 7 / d, 1) if d else None
+                    else:
+                        value = round(100 * n / d, 1) if d else None
+                    yield (name, kind, period, topic, breakdown, value, n, d)

@@ -114,7 +114,8 @@ class EhcRequest(models.Model):
 
 
 class ActivePlan(models.Model):
-    """An EHC plan maintained at the reference date (Requests/ActivePlans)."""
+    """An EHC plan active at some time in the return's calendar year (Requests/ActivePlans), with its placement at
+    the reference date; ``in_caseload`` says whether it was active at the reference date (the January caseload)."""
 
     sen2_return = models.ForeignKey(
         Sen2Return, on_delete=models.DO_NOTHING, related_name="active_plans", db_constraint=False
@@ -129,9 +130,24 @@ class ActivePlan(models.Model):
     last_review = models.DateField(null=True)
     primary_need = models.CharField(max_length=4, blank=True)
     other_needs = models.CharField(max_length=60, blank=True, help_text="Other SENtype codes by rank, space-separated")
-    setting = models.CharField(max_length=10, blank=True, help_text="SENSetting of the current placement")
+    # The placement at the reference date (PlacementDetail covering it, rank 1 first): the establishment's URN or
+    # UKPRN, or a SENsetting code for a placement with no establishment.
+    setting = models.CharField(max_length=10, blank=True, help_text="SENsetting of the placement at the reference date")
     setting_urn = models.CharField(max_length=8, blank=True)
+    setting_ukprn = models.CharField(max_length=8, blank=True)
+    sen_unit = models.BooleanField(default=False, help_text="SENunitIndicator of the placement")
+    resourced_provision = models.BooleanField(default=False, help_text="ResourcedProvisionIndicator of the placement")
+    in_caseload = models.BooleanField(
+        default=True, help_text="Active at the reference date: StartDate on or before it, no CeaseDate on or before it"
+    )
+    placement_column = models.CharField(
+        max_length=60, blank=True,
+        help_text="DfE caseload.csv column of the placement, from GIAS as at the reference date (set with the "
+        "measures; blank when not in the caseload)",
+    )
     age_at_reference_date = models.PositiveSmallIntegerField(null=True)
+    age_at_start_of_year = models.PositiveSmallIntegerField(null=True, help_text="Age on 31 August before the "
+                                                            "reference date (DfE's age at start of academic year)")
 
     def __str__(self) -> str:
         return f"Active plan ({self.primary_need or 'need not recorded'})"

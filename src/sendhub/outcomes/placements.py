@@ -142,7 +142,8 @@ _TYPE_COLUMN = {
     "Academy secure 16 to 19": "other_schools",
 }
 KNOWN_TYPES = frozenset(_MAINSTREAM_FAMILY) | frozenset(_TYPE_COLUMN)
-# Compulsory school age, as the age at the start of the academic year (31 August): reception to year 11.
+# Compulsory school age, as the age at the start of the academic year (31 August): 5 to 15, year 1 to year 11
+# (a reception child reaches compulsory school age during the year, and is counted as not yet of it).
 COMPULSORY_SCHOOL_AGES = range(5, 16)
 
 
@@ -208,6 +209,31 @@ def _by_type(type_name: str, placement: Placement) -> Placed:
     if column is None:
         return Placed("placement_unknown", unknown_type=type_name)
     return Placed(column)
+
+
+def column_rule(column: str) -> str:
+    """In words, which placements a column counts (for ``docs/measures.md``)."""
+    if column == "placement_unknown":
+        return ("no PlacementDetail covering the reference date, a URN that GIAS does not know at that date, a GIAS "
+                "type not in this table, a SENsetting that is not one of the eight codes, or none of URN, UKPRN "
+                "and SENsetting")
+    if column == "ukrlp_provider":
+        return "a UKPRN (and no URN) that no establishment in GIAS has: a provider on UKRLP only"
+    if column in ("neet_other", "neet_other_csa"):
+        ages = "5 to 15" if column == "neet_other_csa" else "under 5 or over 15"
+        return f"SENsetting NIEO with an age at the start of the academic year of {ages}"
+    code = next((c for c, name in _SETTING_COLUMN.items() if name == column), None)
+    if code is not None:
+        return f"SENsetting {code} (no URN or UKPRN)"
+    for family in ("la_maintained", "academy", "free_school"):
+        for suffix, words in (("", "with neither SENunitIndicator nor ResourcedProvisionIndicator 1"),
+                              ("_resourced_provision", "with ResourcedProvisionIndicator 1 and SENunitIndicator 0"),
+                              ("_senunit", "with SENunitIndicator 1")):
+            if column == f"mainstream_{family}{suffix}":
+                types = [t for t, f in _MAINSTREAM_FAMILY.items() if f == family]
+                return f"a URN or UKPRN whose GIAS type is {', '.join(types)}, {words}"
+    types = [t for t, name in _TYPE_COLUMN.items() if name == column]
+    return f"a URN or UKPRN whose GIAS type is {', '.join(types)}"
 
 
 def total_of(column: str) -> str:

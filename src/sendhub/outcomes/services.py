@@ -47,7 +47,18 @@ def sen2_import(
         )
         if result.sen2_return is not None:
             recompute_measures(result.sen2_return)
+            _add_placement_warnings(result)
     return result
+
+
+def _add_placement_warnings(result: ImportResult) -> None:
+    """Show the import's caller the warnings computing the measures put on the return (URNs GIAS does not know,
+    no GIAS extract at all), as the importer's own warnings are shown."""
+    from sendhub.outcomes.computation import PLACEMENT_WARNING_PATH
+
+    placement = [w for w in result.sen2_return.warnings if w.get("path") == PLACEMENT_WARNING_PATH]
+    result.warnings = [*result.warnings, *placement]
+    result.counts["warnings"] = result.counts.get("warnings", 0) + len(placement)
 
 
 def sen2_import_kept(*, kept: KeptFile, area: LocalArea, imported_by=None) -> ImportResult:

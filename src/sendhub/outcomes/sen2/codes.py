@@ -4,57 +4,21 @@
 that year's lists, or the latest earlier year's (a new return year reuses the previous guide until its own
 lists are added here), or the earliest one for years before any list.
 
-Sources: the DfE "Special educational needs person level survey: technical specification" (2023-2025) as
-summarised in ``SEND-DOMAIN.md``. The SENSetting codes are an assumption to be checked against the current
-guide: DfE's own codes for placements without an establishment (EHE, EYP, NEET, NIEO, OLA, OTH) plus
-establishment-type codes (as case management systems export them) so that the placement mix can be computed
-without looking each URN up in Get Information About Schools.
+Sources: DfE's "Special educational needs person level survey" guides (2023 v1.0 to 2026), as summarised by
+MastodonC/witan.sen2's dictionary (items 4.6 CeaseReason, 4.7c/5.7c SENsetting and 5.8a SENtype of the 2025
+guide) and the research notes behind issue 14. ``SENsetting`` holds one of eight codes, and only for a placement
+with no establishment: a school or college is named by its URN (Get Information About Schools) or UKPRN, and
+its caseload column comes from what GIAS says it is (``outcomes/placements.py``). ``DS`` (Down syndrome) is a
+SENtype from the 2025 collection (DfE: "first year of collection for 2024/25").
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+from sendhub.outcomes.placements import SETTING_CODES
 
 FLAG_VALUES = {"1": True, "0": False, "true": True, "false": False}
-
-MAINSTREAM, SPECIAL, INDEPENDENT, OTHER = "mainstream", "special", "independent", "other"
-SETTING_GROUPS = (MAINSTREAM, SPECIAL, INDEPENDENT, OTHER)
-
-# SENSetting code → (description, placement-mix group)
-_SETTINGS_2023: dict[str, tuple[str, str]] = {
-    # Mainstream
-    "EYP": ("Early years provider (private, voluntary or independent)", MAINSTREAM),
-    "MMS": ("Mainstream school: LA maintained", MAINSTREAM),
-    "SUMM": ("Mainstream school: LA maintained, SEN unit", MAINSTREAM),
-    "RPMM": ("Mainstream school: LA maintained, resourced provision", MAINSTREAM),
-    "ACD": ("Mainstream school: academy", MAINSTREAM),
-    "ACS": ("Mainstream school: academy, SEN unit", MAINSTREAM),
-    "RAC": ("Mainstream school: academy, resourced provision", MAINSTREAM),
-    "MFS": ("Mainstream school: free school", MAINSTREAM),
-    "FSS": ("Mainstream school: free school, SEN unit", MAINSTREAM),
-    "RFS": ("Mainstream school: free school, resourced provision", MAINSTREAM),
-    "FEC": ("General further education college", MAINSTREAM),
-    "SFC": ("Sixth form college", MAINSTREAM),
-    "APP": ("Apprenticeship or traineeship", MAINSTREAM),
-    # Special
-    "MSS": ("Special school: LA maintained", SPECIAL),
-    "SAC": ("Special school: academy or free school", SPECIAL),
-    "NMSS": ("Special school: non-maintained", SPECIAL),
-    # Independent
-    "OINS": ("Independent mainstream school", INDEPENDENT),
-    "INSS": ("Independent special school", INDEPENDENT),
-    "SPI": ("Specialist post-16 institution (independent)", INDEPENDENT),
-    # Other
-    "PRU": ("Alternative provision / pupil referral unit: LA maintained", OTHER),
-    "APA": ("Alternative provision: academy", OTHER),
-    "AFS": ("Alternative provision: free school", OTHER),
-    "HOSP": ("Hospital school", OTHER),
-    "EHE": ("Elective home education", OTHER),
-    "OLA": ("Other arrangements made by the LA (education otherwise than at school)", OTHER),
-    "NEET": ("Not in education, employment or training", OTHER),
-    "NIEO": ("Not in education: other (e.g. awaiting provision)", OTHER),
-    "OTH": ("Other", OTHER),
-}
 
 
 @dataclass(frozen=True)
@@ -66,7 +30,8 @@ class CodeLists:
     cease_reason: frozenset[str]
     sex: frozenset[str]
     sen_type: frozenset[str]
-    settings: dict[str, tuple[str, str]] = field(default_factory=dict)
+    settings: frozenset[str] = field(default_factory=frozenset)  # SENsetting: placements with no URN or UKPRN
+    plan_res: frozenset[str] = frozenset({"A", "B"})  # PlanRes: A 38 to 51 weeks, B 52 weeks (absent: none)
     flags: frozenset[str] = frozenset(FLAG_VALUES)
 
 
@@ -78,14 +43,16 @@ _BASE = CodeLists(
     request_source=frozenset({"1", "2", "3", "4", "5"}),
     cease_reason=frozenset({str(n) for n in range(1, 10)}),
     sex=frozenset({"M", "F", "U"}),
-    sen_type=frozenset({"SPLD", "MLD", "SLD", "PMLD", "SEMH", "SLCN", "HI", "VI", "MSI", "PD", "ASD", "DS", "OTH"}),
-    settings=_SETTINGS_2023,
+    sen_type=frozenset({"SPLD", "MLD", "SLD", "PMLD", "SEMH", "SLCN", "HI", "VI", "MSI", "PD", "ASD", "OTH"}),
+    settings=frozenset(SETTING_CODES),
 )
+_2025 = replace(_BASE, year=2025, sen_type=_BASE.sen_type | {"DS"})
 
 CODE_LISTS: dict[int, CodeLists] = {
     2023: _BASE,
-    2024: CodeLists(**{**_BASE.__dict__, "year": 2024}),
-    2025: CodeLists(**{**_BASE.__dict__, "year": 2025}),
+    2024: replace(_BASE, year=2024),
+    2025: _2025,
+    2026: replace(_2025, year=2026),
 }
 LATEST_YEAR = max(CODE_LISTS)
 
@@ -132,12 +99,6 @@ def code_lists(year: int | None = None) -> CodeLists:
         return CODE_LISTS[year]
     earlier = [y for y in CODE_LISTS if y <= year]
     return CODE_LISTS[max(earlier) if earlier else min(CODE_LISTS)]
-
-
-def setting_group(code: str, year: int | None = None) -> str:
-    """The placement-mix group of a SENSetting code: mainstream, special, independent or other."""
-    entry = code_lists(year).settings.get((code or "").strip().upper())
-    return entry[1] if entry else OTHER
 
 
 def parse_flag(value: str | None) -> bool | None:

@@ -9,7 +9,8 @@ objects). ``iter_sen2_elements`` is the same stream with each person still an el
 path (``rows``), which reads it without building these objects.
 
 The parser is tolerant of element order, of optional items and of items it does not know (they are kept in
-``items`` and ignored later), and strips any XML namespace. It refuses hostile or broken files with a
+``items``; the validator reports each one that is not in the specification, ``spec``), and strips any XML
+namespace. It refuses hostile or broken files with a
 ``Sen2FileError`` whose message says what is wrong in plain words:
 
 - any DOCTYPE or entity declaration (SEN2 never has one; refusing it blocks entity-expansion and external-entity
@@ -52,10 +53,12 @@ class Sen2FileError(Exception):
 
 @dataclass(slots=True)
 class Header:
-    """``Message/Header``: ``collection`` holds CollectionDetails items, ``source`` holds Source items."""
+    """``Message/Header``: ``collection`` holds CollectionDetails items, ``source`` holds Source items, ``other``
+    any other element of the Header (reported by the validator)."""
 
     collection: dict[str, str] = field(default_factory=dict)
     source: dict[str, str] = field(default_factory=dict)
+    other: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -165,15 +168,16 @@ def _local(tag) -> str | None:
 
 
 def _leaves(element) -> dict[str, str]:
-    """The simple items of ``element`` as {name: stripped text} (nested elements are ignored)."""
+    """The simple items of ``element`` as {name: stripped text}. An element holding elements is kept as an empty
+    item, so that the validator can report it when it is not in the specification (nothing is dropped silently)."""
     names = _NAMES
     items: dict[str, str] = {}
     for child in element:
         tag = child.tag
         name = names.get(tag) or _local(tag)
-        if name is not None and not len(child):
+        if name is not None:
             text = child.text
-            items[name] = text.strip() if text else ""
+            items[name] = text.strip() if text and not len(child) else ""
     return items
 
 
@@ -270,6 +274,8 @@ def _header_from_element(element) -> Header:
             header.collection.update(_leaves(child))
         elif name == "Source":
             header.source.update(_leaves(child))
+        elif name is not None:
+            header.other[name] = (child.text or "").strip() if not len(child) else ""
     return header
 
 

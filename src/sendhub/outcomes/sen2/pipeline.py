@@ -17,6 +17,7 @@ from .codes import code_lists
 from .parser import HashingReader, Header, Sen2FileError, iter_sen2_elements, person_from_element
 from .rows import PersonRows, RowBuilder
 from .validate import ERROR, WARNING, HeaderInfo, check_header, check_person, unknown_items
+from .validate import unknown_item_rule as unknown_item_rule  # the importer merges a two-part read's warnings by it
 
 BATCH_PERSONS = 5000
 MAX_PROBLEMS = 1000
@@ -54,10 +55,6 @@ class Sink:
 
     def write(self, batch: list[PersonRows]) -> None:
         raise NotImplementedError
-
-
-def unknown_item_rule(name: str) -> str:
-    return f"{name} is not an item SEND Hub knows; it was ignored (first seen here)"
 
 
 def file_error(error: Sen2FileError) -> dict:
@@ -140,12 +137,13 @@ def read_rows(
             if rows is None:
                 person = person_from_element(element, position)
                 checked = check_person(person, info, lists)
-                new_unknown = unknown_items(person) - unknown_seen
+                unknown = unknown_items(person)
+                new_unknown = unknown.keys() - unknown_seen
                 if new_unknown:
                     unknown_seen |= new_unknown
                     problems.extend([
-                        {"position": position, "path": f"Message/Persons/Person[{position}]",
-                         "rule": unknown_item_rule(name), "severity": WARNING}
+                        {"position": position, "path": unknown[name], "rule": unknown_item_rule(name),
+                         "severity": WARNING}
                         for name in sorted(new_unknown)
                     ])  # fmt: skip
                 problems.extend(checked.problems)

@@ -31,7 +31,19 @@ from lxml import etree
 
 from . import minimise
 from .codes import FLAG_VALUES, CodeLists
-from .validate import _DATES, _ETHNICITY, _LA, _UKPRN, _ULN, _UPN, _URN, KNOWN_ITEMS, CheckedPerson, parse_date
+from .spec import KNOWN, canonical
+from .validate import (
+    _DATES,
+    _ETHNICITY,
+    _LA,
+    _UKPRN,
+    _ULN,
+    _UPN,
+    _URN,
+    CheckedPerson,
+    parse_date,
+    start_of_academic_year,
+)
 
 PERSON_FIELDS = (
     "position", "person_key", "reference", "sex", "ethnicity", "postcode_district", "age_at_reference_date",
@@ -46,8 +58,9 @@ REQUEST_FIELDS = (
 )  # fmt: skip
 PLAN_FIELDS = (
     "transfer_la", "review_outcome", "review_meeting", "review_draft", "phase_transfer_due_date",
-    "phase_transfer_final_date", "last_review", "setting", "setting_urn", "primary_need", "other_needs",
-    "age_at_reference_date",
+    "phase_transfer_final_date", "last_review", "setting", "setting_urn", "setting_ukprn", "sen_unit",
+    "resourced_provision", "in_caseload", "placement_column", "primary_need", "other_needs", "age_at_reference_date",
+    "age_at_start_of_year",
 )  # fmt: skip
 # Each table's full column list: the writer puts these ids in front of the fields above.
 PERSON_COLUMNS = ("id", "sen2_return_id", *PERSON_FIELDS)
@@ -74,22 +87,35 @@ _REQUEST_CODES = ("RequestOutcome", "RequestSource", "RYA", "RequestMediation", 
 _ASSESSMENT_CODES = ("AssessmentOutcome", "AssessmentMediation", "AssessmentTribunal", "OtherMediation",
                      "OtherTribunal", "Week20")  # fmt: skip
 _PLAN_DATES = ("StartDate", "CeaseDate")
-_PLAN_CODES = ("PlanRes", "PlanWBP", "OA", "DP", "PB", "CeaseReason")
+_PLAN_CODES = ("PlanRes", "OA", "PB", "CeaseReason")
 _ACTIVE_CODES = ("TransferLA", "ReviewOutcome")
 _ACTIVE_DATES = ("ReviewMeeting", "ReviewDraft", "PhaseTransferDueDate", "PhaseTransferFinalDate", "LastReview")
-_PLACEMENT_ITEMS = ("SENSetting", "URN", "UKPRN", "EntryDate", "LeavingDate")
+_PLACEMENT_ITEMS = ("SENsetting", "URN", "UKPRN", "EntryDate", "LeavingDate", "PlacementRank", "SENunitIndicator",
+                    "ResourcedProvisionIndicator")  # fmt: skip
+_DETAIL_ITEMS = ("SENsetting", "PlacementRank", "SENunitIndicator", "ResourcedProvisionIndicator")
 _NONE = etree.Element("none")
 _NONES = (_NONE,) * 8
 _TEXT = attrgetter("text")
 
-_PERSON_OK = frozenset(KNOWN_ITEMS["Person"] | {"Requests"})
-_REQUEST_OK = frozenset(KNOWN_ITEMS["Requests"] | {"Assessment", "ActivePlans"})
-_ASSESSMENT_OK = frozenset(KNOWN_ITEMS["Assessment"] | {"NamedPlan"})
-_PLAN_OK = frozenset(KNOWN_ITEMS["NamedPlan"] | {"PlanDetail"})
-_ACTIVE_OK = frozenset(KNOWN_ITEMS["ActivePlans"] | {"PlacementDetail", "SENneed"})
+_PERSON_OK, _REQUEST_OK, _ASSESSMENT_OK = KNOWN["Person"], KNOWN["Requests"], KNOWN["Assessment"]
+_PLAN_OK, _DETAIL_OK, _ACTIVE_OK = KNOWN["NamedPlan"], KNOWN["PlanDetail"], KNOWN["ActivePlans"]
+_PLACEMENT_OK, _NEED_OK = KNOWN["PlacementDetail"], KNOWN["SENneed"]
+_PLAN_RES = frozenset({None, "", "A", "B", *FLAG_VALUES})
 _NO_ASSESSMENT = ("", 0, 0, 0, 0, 0, None)
 _NO_PLAN = (None, None, "", None, None, "")
 _CACHE_SIZE = 10_000  # per kind of group; a hostile file cannot make the caches grow beyond this
+
+
+def _respell(items: dict, element: str) -> dict | None:
+    """``items`` under the specification's names (``SENSetting`` → ``SENsetting``, see ``spec``); ``None`` when a
+    name is not in the specification or two names are spellings of one item (the exact path words both)."""
+    out = {}
+    for name, value in items.items():
+        canon = canonical(element, name)
+        if canon is None or canon in out:
+            return None
+        out[canon] = value
+    return out
 
 
 def _valid_date(text: str) -> bool:
@@ -133,9 +159,6 @@ class RowBuilder:
         # (the common case, read without it). A tag in another namespace (or in none, in a file with one) is
         # given a name that is never known, so the person goes to the exact path.
         self._local: dict[str, str] | None = {} if namespace else None
-        # Names seen in PlanDetail, PlacementDetail and SENneed and known to be plain: ``validate`` ignores
-        # unknown items there but reads an item in any namespace, so a namespaced one must go to the exact path.
-        self._leaf_names: set[str] = set()
         self._ethnicities: set[str] = set()  # texts seen to match _ETHNICITY
         self._valid_dates: set[str | None] = {None}  # texts seen to be valid dates (and None: absent)
         self._urns: set[str] = set()  # texts seen to match _URN
@@ -157,15 +180,6 @@ class RowBuilder:
             if len(self._local) < _CACHE_SIZE:
                 self._local[tag] = name
         return name
-
-    def _plain(self, items: dict) -> bool:
-        """Whether no name is in a namespace other than the file's (remembering the plain ones)."""
-        for key in items:
-            if key[:1] in ("{", "\0"):
-                return False
-        if len(self._leaf_names) < _CACHE_SIZE:
-            self._leaf_names.update(items)
-        return True
 
     def _check_dates(self, texts: tuple) -> bool:
         """Whether each text is absent, empty or a valid date (remembering the valid ones)."""
@@ -214,9 +228,9 @@ class RowBuilder:
         return self._cache(self._assessment_codes, codes, typed)
 
     def _check_plan_codes(self, codes: tuple) -> tuple | bool:
-        *flags, budget, reason = codes
+        plan_res, oa, budget, reason = codes
         typed: tuple | bool = False
-        if None not in [_FLAGS.get(flag) for flag in flags]:
+        if plan_res in _PLAN_RES and _FLAGS.get(oa) is not None:
             budget = _BUDGET.get(budget) if budget else ""
             if budget is not None and (not reason or reason in self.lists.cease_reason):
                 typed = (budget, int(reason) if reason else None)
@@ -258,7 +272,8 @@ class RowBuilder:
         outer_state = hashlib.sha256(bytes(b ^ 0x5C for b in block))
         plain = self._local is None
         name_of = self._name
-        plain_names, leaf_names = self._plain, self._leaf_names
+        aug31 = start_of_academic_year(reference_date)
+        aug_year, aug_text = aug31.year, aug31.isoformat()
         valid_dates, check_dates, dates_get = self._valid_dates, self._check_dates, _DATES.get
         ethnicities, check_ethnicity = self._ethnicities, self._check_ethnicity
         urns, check_urn = self._urns, self._check_urn
@@ -275,8 +290,10 @@ class RowBuilder:
 
         def build(element, position: int) -> PersonRows | None:
             k = {c.tag: c for c in element} if plain else {name_of(c.tag): c for c in element}
-            if not k.keys() <= _PERSON_OK or "Requests" not in k:
-                return None  # unknown items, or no request (a warning)
+            if not k.keys() <= _PERSON_OK and (k := _respell(k, "Person")) is None:
+                return None  # an item not in the specification (a warning)
+            if "Requests" not in k:
+                return None  # no request (a warning)
             birth_text, sex, ethnicity, postcode, upn, uln, unknown = map(text_of, map(k.get, _PERSON_ITEMS, nones))
             if not birth_text or sex not in sexes:
                 return None  # birth date missing (an error); sex missing (a warning) or not in the list
@@ -311,12 +328,14 @@ class RowBuilder:
             birth_year = birth.year
             birth_day = birth_text[5:]  # "MM-DD" compares as (month, day) does
             age_now = ref_year - birth_year - (ref_day < birth_day)
+            age_at_start = aug_year - birth_year - ("08-31" < birth_day) if birth_text <= aug_text else None
 
             requests = []
             for request in (k["Requests"],) if len(k) == len(element) else element.iterchildren(requests_tag):
                 r = {c.tag: c for c in request} if plain else {name_of(c.tag): c for c in request}
-                if not r.keys() <= _REQUEST_OK:
+                if not r.keys() <= _REQUEST_OK and (r := _respell(r, "Requests")) is None:
                     return None
+                start_text = cease_text = None
                 codes = tuple(map(text_of, map(r.get, _REQUEST_CODES, nones)))
                 typed = request_codes.get(codes) or check_request_codes(codes)
                 if typed is False:
@@ -354,7 +373,7 @@ class RowBuilder:
                     row = (received_text, outcome_date, age, *typed, *_NO_ASSESSMENT, *_NO_PLAN)
                 else:
                     a = {c.tag: c for c in assessment} if plain else {name_of(c.tag): c for c in assessment}
-                    if not a.keys() <= _ASSESSMENT_OK:
+                    if not a.keys() <= _ASSESSMENT_OK and (a := _respell(a, "Assessment")) is None:
                         return None
                     codes = tuple(map(text_of, map(a.get, _ASSESSMENT_CODES, nones)))
                     a_typed = assessment_codes.get(codes) or check_assessment_codes(codes)
@@ -374,7 +393,7 @@ class RowBuilder:
                         if len(a) != len(assessment) and sum(1 for _ in assessment.iterchildren(plan_tag)) > 1:
                             return None  # only the first is used (a warning)
                         n = {c.tag: c for c in plan} if plain else {name_of(c.tag): c for c in plan}
-                        if not n.keys() <= _PLAN_OK:
+                        if not n.keys() <= _PLAN_OK and (n := _respell(n, "NamedPlan")) is None:
                             return None
                         codes = tuple(map(text_of, map(n.get, _PLAN_CODES, nones)))
                         p_typed = plan_codes.get(codes) or check_plan_codes(codes)
@@ -410,13 +429,15 @@ class RowBuilder:
                                     if plain
                                     else {name_of(c.tag): c.text for c in detail if not len(c)}
                                 )
-                                if not d.keys() <= leaf_names and not plain_names(d):
+                                if len(d) != len(detail):
+                                    return None  # an item given twice, or holding elements: the exact path reads it
+                                if not d.keys() <= _DETAIL_OK and (d := _respell(d, "PlanDetail")) is None:
                                     return None
-                                code = d.get("SENSetting")
+                                code, rank, unit, resourced = map(d.get, _DETAIL_ITEMS)
                                 if code and code not in settings:
                                     return None  # an unknown setting (a warning)
-                                rank = _rank(d.get("PlacementRank"))
-                                if rank is None:
+                                rank = _rank(rank)
+                                if rank is None or unit not in _FLAGS or resourced not in _FLAGS:
                                     return None
                                 if best is None or rank < best:  # the first of the best rank
                                     best, setting = rank, code or ""
@@ -429,8 +450,10 @@ class RowBuilder:
                 if "ActivePlans" in r:
                     for active in (r["ActivePlans"],) if single else request.iterchildren(active_tag):
                         ap = {c.tag: c for c in active} if plain else {name_of(c.tag): c for c in active}
-                        if not ap.keys() <= _ACTIVE_OK or "SENneed" not in ap:
-                            return None  # unknown items, or no need given (a warning)
+                        if not ap.keys() <= _ACTIVE_OK and (ap := _respell(ap, "ActivePlans")) is None:
+                            return None  # an item not in the specification (a warning)
+                        if "SENneed" not in ap:
+                            return None  # no need given (a warning)
                         codes = tuple(map(text_of, map(ap.get, _ACTIVE_CODES, nones)))
                         ap_typed = active_codes.get(codes) or check_active_codes(codes)
                         if ap_typed is False:
@@ -443,36 +466,50 @@ class RowBuilder:
                         if dates[4] and dates[4] > ref:
                             return None  # last review after the reference date (a warning)
                         one = len(ap) == len(active)
-                        setting = urn = ""
+                        setting = urn = ukprn = ""
+                        unit = resourced = 0
                         if "PlacementDetail" in ap:
-                            current = None
+                            best = None
                             for placement in (ap["PlacementDetail"],) if one else active.iterchildren(placement_tag):
                                 d = (
                                     {c.tag: c.text for c in placement if not len(c)}
                                     if plain
                                     else {name_of(c.tag): c.text for c in placement if not len(c)}
                                 )
-                                if not d.keys() <= leaf_names and not plain_names(d):
+                                if len(d) != len(placement):
+                                    return None  # an item given twice, or holding elements: the exact path reads it
+                                if not d.keys() <= _PLACEMENT_OK and (d := _respell(d, "PlacementDetail")) is None:
                                     return None
-                                code, this_urn, ukprn, entry, leaving = map(d.get, _PLACEMENT_ITEMS)
+                                code, this_urn, this_ukprn, entry, leaving, rank, this_unit, this_resourced = map(
+                                    d.get, _PLACEMENT_ITEMS
+                                )
                                 if (
                                     (code and code not in settings)
                                     or (this_urn and this_urn not in urns and not check_urn(this_urn))
-                                    or (ukprn and not _UKPRN.fullmatch(ukprn))
+                                    or (this_ukprn and not _UKPRN.fullmatch(this_ukprn))
+                                    or not (code or this_urn or this_ukprn)
                                 ):
                                     return None  # warnings
+                                rank = _rank(rank)
+                                this_unit, this_resourced = _FLAGS.get(this_unit), _FLAGS.get(this_resourced)
+                                if rank is None or this_unit is None or this_resourced is None:
+                                    return None
                                 if not (entry in valid_dates and leaving in valid_dates):
                                     if not check_dates((entry, leaving)):
                                         return None
                                     entry, leaving = entry or None, leaving or None
                                 if leaving and entry and leaving < entry:
                                     return None
-                                # As ``validate``: the open placement (no leaving date, or leaving on or after the
-                                # reference date) with the latest entry date ("" sorts before any date as
-                                # date.min does); the first of equals.
-                                rank = (not leaving or leaving >= ref, entry or "")
-                                if current is None or rank > current:
-                                    current, setting, urn = rank, code or "", this_urn or ""
+                                # As ``validate``: of the placements covering the reference date, the lowest rank,
+                                # then the latest entry date (none sorts first), then the first listed.
+                                if (not entry or entry <= ref) and (not leaving or leaving >= ref):
+                                    entry = entry or ""
+                                    if best is None or rank < best[0] or (rank == best[0] and entry > best[1]):
+                                        best = (rank, entry)
+                                        setting, urn, ukprn = code or "", this_urn or "", this_ukprn or ""
+                                        unit, resourced = this_unit, this_resourced
+                        in_caseload = 1 if (not start_text or start_text <= ref) and (
+                            not cease_text or cease_text > ref) else 0  # fmt: skip
                         needs = []
                         for index, need in enumerate((ap["SENneed"],) if one else active.iterchildren(need_tag)):
                             d = (
@@ -480,7 +517,9 @@ class RowBuilder:
                                 if plain
                                 else {name_of(c.tag): c.text for c in need if not len(c)}
                             )
-                            if not d.keys() <= leaf_names and not plain_names(d):
+                            if len(d) != len(need):
+                                return None  # an item given twice, or holding elements: the exact path reads it
+                            if not d.keys() <= _NEED_OK and (d := _respell(d, "SENneed")) is None:
                                 return None
                             codes = (d.get("SENtype"), d.get("SENtypeRank"))
                             n_typed = need_codes.get(codes) or check_need_codes(codes)
@@ -494,7 +533,8 @@ class RowBuilder:
                                 needs.sort()
                                 others = " ".join(code for _r, _i, code in needs[1:])[:60]
                             primary = needs[0][2]
-                        plans.append((*ap_typed, *dates, setting, urn, primary, others, age_now))
+                        plans.append((*ap_typed, *dates, setting, urn, ukprn, unit, resourced, in_caseload, "", primary,
+                                      others, age_now, age_at_start))  # fmt: skip
                 requests.append((row, plans))
             return (position, key, reference, sex, ethnicity, district, age_now), requests
 
@@ -520,6 +560,9 @@ class RowBuilder:
             checked.postcode_district,
             age_now,
         )
+        age_at_start = (
+            minimise.age_in_years(birth, start_of_academic_year(reference_date)) if reference_date else None
+        )
         checked.birth_date = None
         checked.identifier = ""
         requests = []
@@ -530,7 +573,13 @@ class RowBuilder:
                 "age_at_plan_start": minimise.age_in_years(birth, row["plan_start_date"]),
             }
             plans = [
-                tuple(_text(value) for value in map({**plan, "age_at_reference_date": age_now}.get, PLAN_FIELDS))
+                tuple(
+                    _text(value)
+                    for value in map(
+                        {**plan, "age_at_reference_date": age_now, "age_at_start_of_year": age_at_start}.get,
+                        PLAN_FIELDS,
+                    )
+                )
                 for plan in row["active_plans"]
             ]
             requests.append((tuple(_text(values[name]) for name in REQUEST_FIELDS), plans))

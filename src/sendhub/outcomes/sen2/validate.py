@@ -12,13 +12,24 @@ names, ready for the importer, which minimises the person's identifiers at once.
 The importer first tries ``rows.RowBuilder.build``, a fast path that repeats these rules to certify that a person
 has no problem at all (and sends any other person here): a change of rule here must be made there too.
 
+Element names are read through ``spec`` (one canonical name per item, other spellings such as ``SENSetting`` for
+the specification's ``SENsetting`` accepted); a name that is not in the specification is reported once per file
+by ``unknown_items``, with the path where it was first seen.
+
 Decisions:
 - ``ReceivedDate`` is required on every request; ``PersonBirthDate`` is required (ages are needed).
 - A person with none of UPN, UniqueLearnerNumber and UPNunknown is a warning: they are imported but cannot be
   linked across returns.
-- Codes outside the lists are errors, except ``SENSetting``, ``ReviewOutcome`` and ``PB``, whose lists are less
-  settled between guides: unknown values there are warnings.
+- Codes outside the lists are errors, except ``SENsetting``, ``PlanRes``, ``ReviewOutcome`` and ``PB``: an
+  unknown SENsetting is a warning (that placement is counted as not recorded, never guessed), and the lists of
+  the others are less settled between guides.
 - A plan issued more than 52 weeks after the request (not historical) is a warning: allowed, but unusual.
+- ``in_caseload``: ActivePlans holds every plan active at any time in the calendar year; the January caseload
+  counts a plan when its NamedPlan StartDate is on or before the ReferenceDate (or not given) and it has no
+  CeaseDate or a CeaseDate after the ReferenceDate (a plan ceasing on the day is not maintained that day).
+- The placement at the ReferenceDate is a PlacementDetail with EntryDate <= ReferenceDate <= LeavingDate (no
+  EntryDate: from before; no LeavingDate: continuing): of several, the lowest PlacementRank (1 before 2, an
+  absent rank last), then the latest EntryDate, then the first listed. None covering the date: no placement.
 """
 
 from __future__ import annotations
@@ -30,6 +41,7 @@ from datetime import date
 from .codes import FLAG_VALUES, CodeLists, code_lists
 from .minimise import postcode_district
 from .parser import Header, Person
+from .spec import KNOWN, canonical_items
 
 ERROR, WARNING = "error", "warning"
 PERSON_PATH = "Message/Persons/Person[{}]"
@@ -41,24 +53,13 @@ _ETHNICITY = re.compile(r"[A-Z]{4}")
 _URN = re.compile(r"[0-9]{6,7}")
 _UKPRN = re.compile(r"1[0-9]{7}")
 
-KNOWN_ITEMS = {
-    "Person": {
-        "Surname", "Forename", "PersonBirthDate", "Sex", "Ethnicity", "PostCode", "UPN", "UniqueLearnerNumber",
-        "UPNunknown",
-    },
-    "Requests": {
-        "ReceivedDate", "RequestSource", "RYA", "RequestOutcomeDate", "RequestOutcome", "RequestMediation",
-        "RequestTribunal", "Exported",
-    },
-    "Assessment": {
-        "AssessmentOutcome", "AssessmentOutcomeDate", "AssessmentMediation", "AssessmentTribunal",
-        "OtherMediation", "OtherTribunal", "Week20",
-    },
-    "NamedPlan": {"StartDate", "PlanRes", "PlanWBP", "PB", "OA", "DP", "CeaseDate", "CeaseReason"},
-    "ActivePlans": {
-        "TransferLA", "ReviewMeeting", "ReviewOutcome", "ReviewDraft", "PhaseTransferDueDate",
-        "PhaseTransferFinalDate", "LastReview",
-    },
+# Header items: CollectionDetails and Source (the LA-level DMO, DCO and DSCO items are accepted in either: where
+# the specification puts them could not be checked).
+HEADER_ITEMS = {
+    "CollectionDetails": frozenset({"Collection", "Year", "ReferenceDate", "DMO", "DCO", "DSCO"}),
+    "Source": frozenset({"SourceLevel", "LEA", "SoftwareCode", "Release", "SerialNo", "DateTime", "DMO", "DCO",
+                         "DSCO"}),
+    "Header": frozenset({"DMO", "DCO", "DSCO"}),
 }  # fmt: skip
 
 
@@ -126,6 +127,13 @@ class _Checker:
 
     def add(self, path: str, rule: str, severity: str = ERROR) -> None:
         self.problems.append({"position": self.position, "path": path, "rule": rule, "severity": severity})
+
+    def canon(self, items: dict, element: str, path: str) -> dict:
+        """``items`` under the specification's names (unknown names are reported by ``unknown_items``)."""
+        out, twice, _unknown = canonical_items(element, items)
+        for name, spellings in twice:
+            self.add(f"{path}/{name}", f"{name} is given twice ({spellings}); the last one is used", WARNING)
+        return out
 
     def date(self, items: dict, name: str, path: str, *, required: bool = False, personal: bool = False):
         value = items.get(name)
@@ -195,6 +203,12 @@ def check_header(header: Header | None, *, expected_la: str | None = None) -> tu
     collection = header.collection.get("Collection", "")
     if collection and collection.upper() != "SEN2":
         problems.append(problem(0, f"{base}/Collection", f"Collection is {collection[:20]!r}, not 'SEN2'", WARNING))
+    for part, items in (("CollectionDetails", header.collection), ("Source", header.source)):
+        for name in sorted(items.keys() - HEADER_ITEMS[part]):
+            problems.append(problem(0, f"Message/Header/{part}/{name[:40]}", unknown_item_rule(f"{part}/{name}"),
+                                    WARNING))
+    for name in sorted(header.other.keys() - HEADER_ITEMS["Header"]):
+        problems.append(problem(0, f"Message/Header/{name[:40]}", unknown_item_rule(f"Header/{name}"), WARNING))
     info.lea = header.source.get("LEA", "")
     info.software = header.source.get("SoftwareCode", "")
     if expected_la is not None:
@@ -212,17 +226,42 @@ def check_header(header: Header | None, *, expected_la: str | None = None) -> tu
     return info, problems
 
 
-def unknown_items(person: Person) -> set[str]:
-    """Names (as ``Parent/Item``) of simple items the validator does not know; they are ignored."""
-    unknown = {f"Person/{n}" for n in person.items.keys() - KNOWN_ITEMS["Person"]}
-    for request in person.requests:
-        unknown |= {f"Requests/{n}" for n in request.items.keys() - KNOWN_ITEMS["Requests"]}
+def unknown_item_rule(name: str) -> str:
+    """The warning for a name that is not in the specification (``name`` is ``Element/Item``)."""
+    element, _, item = name.rpartition("/")
+    return (f"{item} is not an item of {element} in the SEN2 specification; it was ignored (first seen here; "
+            "later ones are not listed)")
+
+
+def unknown_items(person: Person) -> dict[str, str]:
+    """Names (as ``Element/Item``) that are not in the specification, each with the path where the person first
+    has it. Alternative spellings (``spec.SPELLINGS``, ``spec.ANY_CASE``) are not unknown."""
+    unknown: dict[str, str] = {}
+    path = PERSON_PATH.format(person.position)
+
+    def look(element: str, items: dict, at: str) -> None:
+        if items.keys() <= KNOWN[element]:
+            return
+        for name in canonical_items(element, items)[2]:
+            unknown.setdefault(f"{element}/{name}", f"{at}/{name[:40]}")
+
+    look("Person", person.items, path)
+    for r_index, request in enumerate(person.requests, 1):
+        r_path = f"{path}/Requests[{r_index}]"
+        look("Requests", request.items, r_path)
         for assessment in request.assessments:
-            unknown |= {f"Assessment/{n}" for n in assessment.items.keys() - KNOWN_ITEMS["Assessment"]}
+            look("Assessment", assessment.items, f"{r_path}/Assessment")
             for plan in assessment.named_plans:
-                unknown |= {f"NamedPlan/{n}" for n in plan.items.keys() - KNOWN_ITEMS["NamedPlan"]}
-        for active in request.active_plans:
-            unknown |= {f"ActivePlans/{n}" for n in active.items.keys() - KNOWN_ITEMS["ActivePlans"]}
+                look("NamedPlan", plan.items, f"{r_path}/Assessment/NamedPlan")
+                for d_index, detail in enumerate(plan.plan_details, 1):
+                    look("PlanDetail", detail, f"{r_path}/Assessment/NamedPlan/PlanDetail[{d_index}]")
+        for a_index, active in enumerate(request.active_plans, 1):
+            a_path = f"{r_path}/ActivePlans" if len(request.active_plans) == 1 else f"{r_path}/ActivePlans[{a_index}]"
+            look("ActivePlans", active.items, a_path)
+            for p_index, placement in enumerate(active.placements, 1):
+                look("PlacementDetail", placement, f"{a_path}/PlacementDetail[{p_index}]")
+            for n_index, need in enumerate(active.needs, 1):
+                look("SENneed", need, f"{a_path}/SENneed[{n_index}]")
     return unknown
 
 
@@ -238,7 +277,7 @@ def check_person(person: Person, header: HeaderInfo, lists: CodeLists | None = N
     reference_date = header.reference_date
     c = _Checker(person.position, lists)
     path = PERSON_PATH.format(person.position)
-    items = person.items
+    items = c.canon(person.items, "Person", path)
     out = CheckedPerson(position=person.position, problems=c.problems)
 
     birth = c.date(items, "PersonBirthDate", path, required=True, personal=True)
@@ -287,7 +326,7 @@ def check_person(person: Person, header: HeaderInfo, lists: CodeLists | None = N
 
 def _check_request(c: _Checker, request, path: str, reference_date: date | None) -> dict:
     lists = c.lists
-    items = request.items
+    items = c.canon(request.items, "Requests", path)
     received = c.date(items, "ReceivedDate", path, required=True)
     outcome_date = c.date(items, "RequestOutcomeDate", path)
     outcome = c.code(items, "RequestOutcome", path, lists.request_outcome)
@@ -328,13 +367,13 @@ def _check_request(c: _Checker, request, path: str, reference_date: date | None)
         _check_assessment(c, request.assessments[0], f"{path}/Assessment", row, outcome)
     for a_index, active in enumerate(request.active_plans, 1):
         a_path = f"{path}/ActivePlans" if len(request.active_plans) == 1 else f"{path}/ActivePlans[{a_index}]"
-        row["active_plans"].append(_check_active(c, active, a_path, reference_date))
+        row["active_plans"].append(_check_active(c, active, a_path, reference_date, row))
     return row
 
 
 def _check_assessment(c: _Checker, assessment, path: str, row: dict, request_outcome: str) -> None:
     lists = c.lists
-    items = assessment.items
+    items = c.canon(assessment.items, "Assessment", path)
     received = row["received_date"]
     row["assessment_outcome"] = c.code(items, "AssessmentOutcome", path, lists.assessment_outcome)
     outcome_date = c.date(items, "AssessmentOutcomeDate", path)
@@ -354,7 +393,7 @@ def _check_assessment(c: _Checker, assessment, path: str, row: dict, request_out
         return
     plan = assessment.named_plans[0]
     p_path = f"{path}/NamedPlan"
-    p_items = plan.items
+    p_items = c.canon(plan.items, "NamedPlan", p_path)
     start = c.date(p_items, "StartDate", p_path)
     c.in_order(received, start, p_path, "StartDate", "ReceivedDate")
     if (
@@ -366,8 +405,13 @@ def _check_assessment(c: _Checker, assessment, path: str, row: dict, request_out
     ):
         c.add(f"{p_path}/StartDate", "The plan was issued more than 52 weeks after the request", WARNING)
     row["plan_start_date"] = start
-    for name in ("PlanRes", "PlanWBP", "OA", "DP"):
-        c.flag(p_items, name, p_path)
+    # PlanRes is A or B (absent: not residential); 0 and 1, as some systems write it, are read as no and yes.
+    # PlanWBP and DP hold codes the sources do not list: they are not checked (and not stored).
+    plan_res = p_items.get("PlanRes", "")
+    if plan_res and plan_res not in lists.plan_res and plan_res.lower() not in FLAG_VALUES:
+        c.add(f"{p_path}/PlanRes", f"PlanRes must be A (38 to 51 weeks) or B (52 weeks) (got {plan_res[:10]!r})",
+              WARNING)  # fmt: skip
+    c.flag(p_items, "OA", p_path)
     budget = p_items.get("PB", "")
     if budget:
         flag = FLAG_VALUES.get(budget.lower())
@@ -385,18 +429,29 @@ def _check_assessment(c: _Checker, assessment, path: str, row: dict, request_out
     if cease is not None and not reason and "CeaseReason" not in p_items:
         c.add(f"{p_path}/CeaseReason", "CeaseDate is given but CeaseReason is missing", WARNING)
     if plan.plan_details:
-        ranked = sorted(enumerate(plan.plan_details, 1), key=lambda pair: (_rank(pair[1], "PlacementRank"), pair[0]))
+        details = []
         for d_index, detail in enumerate(plan.plan_details, 1):
             d_path = f"{p_path}/PlanDetail[{d_index}]"
-            c.code(detail, "SENSetting", d_path, c.lists.settings, severity=WARNING)
+            detail = c.canon(detail, "PlanDetail", d_path)
+            code = c.code(detail, "SENsetting", d_path, lists.settings, severity=WARNING)
             rank = detail.get("PlacementRank", "")
             if rank and not rank.isdecimal():
                 c.add(f"{d_path}/PlacementRank", f"PlacementRank must be a whole number (got {rank[:10]!r})")
-        row["plan_setting"] = ranked[0][1].get("SENSetting", "").upper()[:10]
+            c.flag(detail, "SENunitIndicator", d_path)
+            c.flag(detail, "ResourcedProvisionIndicator", d_path)
+            details.append((_rank(detail, "PlacementRank"), d_index, code))
+        row["plan_setting"] = min(details)[2][:10]
 
 
-def _check_active(c: _Checker, active, path: str, reference_date: date | None) -> dict:
-    items = active.items
+def start_of_academic_year(reference_date: date) -> date:
+    """31 August before ``reference_date`` (the day ages are taken for DfE's "age at start of academic year")."""
+    year = reference_date.year if (reference_date.month, reference_date.day) > (8, 31) else reference_date.year - 1
+    return date(year, 8, 31)
+
+
+def _check_active(c: _Checker, active, path: str, reference_date: date | None, request: dict) -> dict:
+    lists = c.lists
+    items = c.canon(active.items, "ActivePlans", path)
     transfer = items.get("TransferLA", "")
     if transfer and not _LA.fullmatch(transfer):
         c.add(f"{path}/TransferLA", f"TransferLA must be a three-digit LA code (got {transfer[:10]!r})")
@@ -412,6 +467,7 @@ def _check_active(c: _Checker, active, path: str, reference_date: date | None) -
     if last_review is not None and reference_date is not None and last_review > reference_date:
         c.add(f"{path}/LastReview", f"LastReview ({last_review}) is after the ReferenceDate ({reference_date})",
               WARNING)  # fmt: skip
+    start, cease = request["plan_start_date"], request["plan_cease_date"]
     row = {
         "transfer_la": transfer,
         "review_meeting": review_meeting,
@@ -424,33 +480,58 @@ def _check_active(c: _Checker, active, path: str, reference_date: date | None) -
         "other_needs": "",
         "setting": "",
         "setting_urn": "",
+        "setting_ukprn": "",
+        "sen_unit": False,
+        "resourced_provision": False,
+        "in_caseload": reference_date is not None
+        and (start is None or start <= reference_date)
+        and (cease is None or cease > reference_date),
+        "placement_column": "",
     }
     current = None
     for p_index, placement in enumerate(active.placements, 1):
         p_path = f"{path}/PlacementDetail[{p_index}]"
-        c.code(placement, "SENSetting", p_path, c.lists.settings, severity=WARNING)
+        placement = c.canon(placement, "PlacementDetail", p_path)
+        code = c.code(placement, "SENsetting", p_path, lists.settings, severity=WARNING)
         urn = placement.get("URN", "")
         if urn and not _URN.fullmatch(urn):
             c.add(f"{p_path}/URN", f"URN must be 6 or 7 digits (got {urn[:10]!r})", WARNING)
         ukprn = placement.get("UKPRN", "")
         if ukprn and not _UKPRN.fullmatch(ukprn):
             c.add(f"{p_path}/UKPRN", f"UKPRN must be 8 digits starting with 1 (got {ukprn[:10]!r})", WARNING)
+        if not (urn or ukprn or code):
+            c.add(p_path, "None of URN, UKPRN or SENsetting is given: the placement cannot be counted in a setting",
+                  WARNING)  # fmt: skip
+        rank = placement.get("PlacementRank", "")
+        if rank and not rank.isdecimal():
+            c.add(f"{p_path}/PlacementRank", f"PlacementRank must be a whole number (got {rank[:10]!r})")
+        sen_unit = c.flag(placement, "SENunitIndicator", p_path)
+        resourced = c.flag(placement, "ResourcedProvisionIndicator", p_path)
         entry = c.date(placement, "EntryDate", p_path)
         leaving = c.date(placement, "LeavingDate", p_path)
         c.in_order(entry, leaving, p_path, "LeavingDate", "EntryDate")
-        is_open = leaving is None or (reference_date is not None and leaving >= reference_date)
-        key = (is_open, entry or date.min)
-        if current is None or key > current[0]:
-            current = (key, placement)
+        covers = (
+            reference_date is not None
+            and (entry is None or entry <= reference_date)
+            and (leaving is None or leaving >= reference_date)
+        )
+        if covers:
+            # The lowest rank, then the latest entry (none: the earliest), then the first listed.
+            key = (_rank(placement, "PlacementRank"), -(entry or date.min).toordinal(), p_index)
+            if current is None or key < current[0]:
+                current = (key, code, urn, ukprn, sen_unit, resourced)
     if current is not None:
-        placement = current[1]
-        row["setting"] = placement.get("SENSetting", "").upper()[:10]
-        urn = placement.get("URN", "")
+        _key, code, urn, ukprn, sen_unit, resourced = current
+        row["setting"] = code[:10]
         row["setting_urn"] = urn if _URN.fullmatch(urn) else ""
+        row["setting_ukprn"] = ukprn if _UKPRN.fullmatch(ukprn) else ""
+        row["sen_unit"] = sen_unit
+        row["resourced_provision"] = resourced
     if active.needs:
         needs = []
         for n_index, need in enumerate(active.needs, 1):
             n_path = f"{path}/SENneed[{n_index}]"
+            need = c.canon(need, "SENneed", n_path)
             code = c.code(need, "SENtype", n_path, c.lists.sen_type)
             rank = need.get("SENtypeRank", "")
             if rank and not rank.isdecimal():
