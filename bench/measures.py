@@ -36,8 +36,28 @@ DISTRICTS = (
 )
 NEEDS = ["ASD", "SEMH", "SLCN", "MLD", "SLD", "SPLD", "PD", "HI", "VI", "PMLD", "MSI", "OTH"]
 NEED_WEIGHTS = [33, 17, 21, 9, 4, 3, 3, 1.5, 1, 1, 0.5, 2]
-SETTINGS = ["MMS", "MSS", "INSS", "OLA", "EHE", "NEET", ""]
-SETTING_WEIGHTS = [45, 30, 8, 5, 3, 2, 7]
+# Placements: about 85% at a school or college of the fictional county (by URN, resolved through its GIAS
+# extract, as a real return's are), the rest one of SEN2's codes for placements with no establishment, or none.
+SETTINGS = ["OLA", "OPA", "EHE", "NEET", "NIEO", ""]
+SETTING_WEIGHTS = [5, 1, 3, 2, 1, 3]
+URN_SHARE = 0.85
+_URNS: list[str] = []
+
+
+def placement(rng) -> dict:
+    if _URNS and rng.random() < URN_SHARE:
+        return {"setting": "", "setting_urn": rng.choice(_URNS)}
+    return {"setting": rng.choices(SETTINGS, SETTING_WEIGHTS)[0]}
+
+
+def load_county_gias() -> None:
+    """The fictional county's GIAS extract, so URN placements resolve as they would for a council."""
+    from sendhub.establishments.fictional import county_establishments, write_extract
+    from sendhub.establishments.services import gias_extract_import
+
+    county = county_establishments()
+    gias_extract_import(data=write_extract(county), filename="edubasealldata20250103.csv")
+    _URNS[:] = [str(e.urn) for e in county if e.status == "Open"]
 
 
 def build_return(area, persons: int, seed: int):
@@ -113,7 +133,7 @@ def build_return(area, persons: int, seed: int):
                 sen2_return=sen2_return, request_id=pk, last_review=max(last, start), review_meeting=meeting,
                 review_draft=meeting + timedelta(days=rng.randint(5, 60)) if meeting else None,
                 primary_need=rng.choices(NEEDS, NEED_WEIGHTS)[0] if rng.random() < 0.98 else "",
-                setting=rng.choices(SETTINGS, SETTING_WEIGHTS)[0], age_at_reference_date=rng.randint(2, 25),
+                age_at_reference_date=rng.randint(2, 25), **placement(rng),
             )
         )
     # Top up to the issue's ~15,000 active plans with older plans (started before 2019).
@@ -122,8 +142,8 @@ def build_return(area, persons: int, seed: int):
         plans.append(
             ActivePlan(
                 sen2_return=sen2_return, request_id=pk, last_review=reference - timedelta(days=rng.randint(10, 500)),
-                primary_need=rng.choices(NEEDS, NEED_WEIGHTS)[0], setting=rng.choices(SETTINGS, SETTING_WEIGHTS)[0],
-                age_at_reference_date=rng.randint(5, 25),
+                primary_need=rng.choices(NEEDS, NEED_WEIGHTS)[0], age_at_reference_date=rng.randint(5, 25),
+                **placement(rng),
             )
         )
     ActivePlan.objects.bulk_create(plans, batch_size=5000)
@@ -146,6 +166,7 @@ def main() -> int:
         slug="bench-measures",
         defaults={"name": "Bench measures", "la_code": "B01", "ons_code": "E99999901", "region": "north_west"},
     )
+    load_county_gias()
     started = time.perf_counter()
     with transaction.atomic():
         sen2_return, n_people, n_requests, n_plans = build_return(area, args.persons, args.seed)
