@@ -18,6 +18,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from sendhub.accounts.models import LocalArea, Organisation, User
+from sendhub.demo import calibration
+from sendhub.demo.calibrated_return import write_planned_sen2
 from sendhub.establishments.fictional import county_establishments, write_extract
 from sendhub.establishments.gias import GiasFileError
 from sendhub.establishments.services import gias_extract_import
@@ -51,15 +53,32 @@ def latest_collection_year(today: date) -> int:
 
 
 def load(area: LocalArea, *, today: date, persons: int, dfe_release: Path | None, admin: User) -> OutcomesSummary:
+    """The returns, DfE's release and the partners' measures.
+
+    DfE's release is imported first: when it holds the area's figures, each generated return is *calibrated*
+    to them (``demo.calibration``), so every figure SEND Hub computes for a period DfE has published equals
+    DfE's; a later year DfE has not published continues from the last one. Those returns have as many people as
+    the figures need, whatever ``persons`` says; without the release (``--dfe-release none``, as the quick tests
+    load the demo) the returns are drawn at random with ``persons`` people each.
+    """
     summary = OutcomesSummary()
     latest = latest_collection_year(today)
+    if dfe_release is not None:
+        summary.dfe = _load_dfe(dfe_release, summary)
     if persons > 0:
+        values = calibration.published_values(area.la_code)
         establishments = _import_gias(area, census_date(latest), admin, summary)
         for year in (latest - 1, latest):
             with tempfile.NamedTemporaryFile("w+b", suffix=".xml") as handle:
+                targets = calibration.targets_for(values, year - 1)
                 with open(handle.name, "w", encoding="utf-8") as text:
-                    generate_sen2(text, persons=persons, year=year, seed=year, la=area.la_code,
-                                  establishments=establishments)
+                    if targets is None:
+                        generate_sen2(text, persons=persons, year=year, seed=year, la=area.la_code,
+                                      establishments=establishments)
+                    else:
+                        plan = calibration.build_plan(targets, reference_date=census_date(year), seed=year)
+                        write_planned_sen2(text, plan=plan, year=year, seed=year, la=area.la_code,
+                                           establishments=establishments)
                 handle.seek(0)
                 result = services.sen2_import(
                     stream=handle, filename=f"lancashire-sen2-{year}-generated.xml", area=area, imported_by=admin
@@ -67,14 +86,16 @@ def load(area: LocalArea, *, today: date, persons: int, dfe_release: Path | None
             if result.sen2_return is None:
                 problems = "; ".join(f"{e['path']}: {e['rule']}" for e in result.errors[:5])
                 raise RuntimeError(f"The generated SEN2 {year} return did not import: {problems}")
-            summary.returns.append(f"SEN2 {year} ({result.sen2_return.person_count:,} generated people)")
+            published = calibration.published_years(values)
+            how = "" if targets is None else (f", calibrated to DfE's published {targets.year} figures"
+                                              if targets.year in published
+                                              else f", continuing DfE's {published[-1]} figures")  # fmt: skip
+            summary.returns.append(f"SEN2 {year} ({result.sen2_return.person_count:,} generated people{how})")
             # Councils send the return in February: date the import then, so "as at" reports see each return
             # only from when it would have existed.
             sent = timezone.make_aware(datetime.combine(result.sen2_return.reference_date + timedelta(days=28),
                                                         time(9, 0)))
             Sen2Return.objects.filter(pk=result.sen2_return.pk).update(imported_at=min(sent, timezone.now()))
-    if dfe_release is not None:
-        summary.dfe = _load_dfe(dfe_release, summary)
     _partners_measures_and_targets(area, today=today, admin=admin)
     return summary
 

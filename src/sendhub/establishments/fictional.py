@@ -49,6 +49,9 @@ TYPES: dict[str, tuple[int, int, str]] = {
     "Academy alternative provision converter": (42, 10, "Academies"),
     "Academy special converter": (44, 10, "Academies"),
     "Academy 16-19 converter": (45, 10, "Academies"),
+    # Accredited online education providers, a GIAS type since 2023 (codes as GIAS lists them, unverified here:
+    # only the name decides a placement's column).
+    "Online provider": (49, 13, "Online provider"),
 }
 PHASES = {"Primary": 2, "Secondary": 4, "Not applicable": 0, "16 plus": 6, "All-through": 7, "Nursery": 1}
 
@@ -66,6 +69,9 @@ COUNTY_MIX = (
     ("Academy alternative provision converter", "Not applicable", 1), ("Further education", "16 plus", 8),
     ("Sixth form centres", "16 plus", 3), ("Special post 16 institution", "16 plus", 3),
     ("Local authority nursery school", "Nursery", 4),
+    # Appended, so that the URNs of the types above stay as they were: a placement in every caseload column
+    # Lancashire's published caseload has (an online provider: 1 plan at January 2025), and an AP free school.
+    ("Online provider", "Not applicable", 1), ("Free schools alternative provision", "Not applicable", 1),
 )
 _PLACES = ("Preston", "Lancaster", "Burnley", "Chorley", "Skelmersdale", "Accrington", "Morecambe", "Nelson",
            "Leyland", "Ormskirk", "Clitheroe", "Fleetwood", "Colne", "Darwen", "Carnforth", "Garstang")
