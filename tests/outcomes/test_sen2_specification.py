@@ -249,4 +249,4 @@ def test_the_import_command_prints_the_placement_warning(area, tmp_path):
     path.write_bytes(spec_return())
     out = io.StringIO()
     call_command("sen2_import", str(path), "--area", "888", stdout=out)
-    assert "1 warnings" in out.getvalue() and "999999" in out.getvalue()
+    assert "1 warning: " in out.getvalue() and "1 warnings" not in out.getvalue() and "999999" in out.getvalue()

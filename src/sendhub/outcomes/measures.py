@@ -18,7 +18,8 @@ denominator is 0. A flag may also be a pair ``(name, amount)``: it adds ``amount
 days from request to plan, summed for the average weeks to issue a plan: unit ``weeks``, value
 ``round(numerator / 7 / denominator, 1)``). :func:`evaluate` applies one measure to rows by filtering and
 counting; :func:`compute_all` computes every measure for every period and breakdown in one pass over the rows,
-using the same ``flags`` functions, so the two can never disagree.
+using the same ``flags`` functions, so the two can never disagree. The measures themselves are written as one
+table of named fields in ``measure_table.py``; ``MEASURES`` is built from it.
 """
 
 from __future__ import annotations
@@ -28,7 +29,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-from sendhub.outcomes.placements import SPECIAL_ACADEMY_FREE, TOTALS, column_rule
+# The definitions themselves are one table, in measure_table.py (NEED_CODES is read from here too).
+from sendhub.outcomes.measure_table import CEASE_COLUMNS, NEED_TITLES, TABLE, Definition
+from sendhub.outcomes.measure_table import NEED_CODES as NEED_CODES
+from sendhub.outcomes.placements import SPECIAL_ACADEMY_FREE, TOTALS
 
 # Statutory time limits in days -------------------------------------------------------------------------------
 SIX_WEEKS = 42  # reg 5(1): decide whether to assess
@@ -43,24 +47,6 @@ UNKNOWN = "Unknown"
 BREAKDOWN_TOPICS = ("total", "district", "age_band", "primary_need")
 
 AGE_BANDS = ("Under age 5", "Age 5 to 10", "Age 11 to 15", "Age 16 to 19", "Age 20 to 25")
-
-# SENtype codes, in the order of DfE's sen_needs_all_plans.csv, then the codes DfE does not publish.
-NEED_CODES = ("ASD", "HI", "MLD", "MSI", "OTH", "PD", "PMLD", "SEMH", "SLCN", "SLD", "SPLD", "VI", "DS")
-NEED_TITLES = {
-    "ASD": "autistic spectrum disorder",
-    "HI": "hearing impairment",
-    "MLD": "moderate learning difficulty",
-    "MSI": "multi-sensory impairment",
-    "OTH": "other difficulty or disability",
-    "PD": "physical disability",
-    "PMLD": "profound and multiple learning difficulty",
-    "SEMH": "social, emotional and mental health",
-    "SLCN": "speech, language and communication needs",
-    "SLD": "severe learning difficulty",
-    "SPLD": "specific learning difficulty",
-    "VI": "vision impairment",
-    "DS": "Down syndrome",
-}
 
 # Each caseload.csv placement column, and the total it adds into (nm_early_years and placement_unknown are both).
 COLUMN_TOTAL = {name: total for total, (_title, members) in TOTALS.items() for name, _t in members}
@@ -258,9 +244,6 @@ def _plan_flags(r: RequestRow) -> list:
 
 
 # CeaseReason (NamedPlan item 4.6) → DfE's ceased_plans.csv column.
-CEASE_COLUMNS = {1: "max_age", 2: "needs_met", 3: "he", 4: "employ", 5: "transfer", 6: "no_engage",
-                 7: "moved_outside_eng", 8: "deceased", 9: "other"}  # fmt: skip
-
 
 def _ceased_flags(r: RequestRow) -> list[str]:
     """Flags for plans ceased (CeaseDate) in the period (DfE ceased_plans.csv)."""
@@ -378,265 +361,17 @@ class Measure:
         return Result(n, n, None)
 
 
-def _m(name, title, description, unit, direction, group, numerator, denominator=None, dfe_file=None, dfe=True):
+def _from_definition(row: Definition) -> Measure:
+    published = row.published and row.dfe_file is not None
     return Measure(
-        name=name,
-        title=title,
-        description=description,
-        unit=unit,
-        direction=direction,
-        group=group,
-        numerator=numerator,
-        denominator=denominator,
-        dfe_file=dfe_file if dfe else None,
-        dfe_column=name if dfe and dfe_file else None,
-        period_kinds=GROUPS[group].period_kinds,
+        name=row.name, title=row.title, description=row.description, unit=row.unit, direction=row.direction,
+        group=row.group, numerator=row.numerator, denominator=row.denominator,
+        dfe_file=row.dfe_file if row.published else None, dfe_column=row.name if published else None,
+        period_kinds=GROUPS[row.group].period_kinds,
     )
 
 
-_RQ = "requests.csv"
-_AS = "assessments.csv"
-_TL = "timeliness_20_week.csv"
-_AR = "annual_reviews.csv"
-_CL = "caseload.csv"
-_SN = "sen_needs_all_plans.csv"
-_CE = "ceased_plans.csv"
-_PT = "phase_transfers.csv"
-# DfE's percentage column of each caseload total, as the 2025 release spells it (2026 lower-cases AP_PRU_total_pc).
-TOTAL_PC_NAMES = {"ap_pru_total": "AP_PRU_total_pc"}
-CEASE_REASON_TITLES = {
-    "max_age": "reached maximum age", "needs_met": "needs met without a plan", "he": "moved on to higher education",
-    "employ": "moved on to paid employment", "transfer": "transferred to another council in England",
-    "no_engage": "young person no longer wishes to engage", "moved_outside_eng": "moved outside England",
-    "deceased": "deceased", "other": "other reasons",
-}  # fmt: skip
-_IN_Y = "received in the period (ReceivedDate)"
-
-
-def _measures() -> list[Measure]:
-    ms = [
-        # Requests for an EHC needs assessment, by ReceivedDate.
-        _m("requests_received_in_year", "Requests for an EHC needs assessment",
-           f"Requests {_IN_Y}.", "count", None, "requests", "received", dfe_file=_RQ),
-        _m("request_outcome_six_weeks", "Request decisions made within 6 weeks",
-           f"Requests {_IN_Y} with a RequestOutcomeDate where d(ReceivedDate, RequestOutcomeDate) <= 42 days. "
-           "Out of: requests received in the period with a RequestOutcomeDate.",
-           "count", "higher", "requests", "outcome_6w", "outcome_dated", dfe_file=_RQ),
-        _m("request_outcome_over_6_weeks", "Request decisions made after 6 weeks",
-           f"Requests {_IN_Y} with a RequestOutcomeDate where d(ReceivedDate, RequestOutcomeDate) > 42 days. "
-           "Out of: requests received in the period with a RequestOutcomeDate.",
-           "count", "lower", "requests", "outcome_gt_6w", "outcome_dated", dfe_file=_RQ),
-        _m("request_outcome_six_weeks_pc", "Request decisions made within 6 weeks (%)",
-           "request_outcome_six_weeks as a percentage of requests received in the period with a "
-           "RequestOutcomeDate (request_outcome_six_weeks + request_outcome_over_6_weeks).",
-           "percent", "higher", "requests", "outcome_6w", "outcome_dated", dfe_file=_RQ),
-        _m("requests_decided_to_assess", "Requests where the council decided to assess",
-           f"Requests {_IN_Y} with RequestOutcome A.", "count", None, "requests", "decided_to_assess",
-           "received", dfe_file=_RQ),
-        _m("requests_decided_not_to_assess", "Refusals to assess",
-           f"Requests {_IN_Y} with RequestOutcome B (decided not to assess).", "count", None, "requests",
-           "decided_not_to_assess", "received", dfe_file=_RQ),
-        _m("request_not_assess_pc", "Refusals to assess (%)",
-           "requests_decided_not_to_assess as a percentage of requests_received_in_year.", "percent", None,
-           "requests", "decided_not_to_assess", "received", dfe_file=_RQ),
-        _m("requests_withdrawn", "Requests withdrawn",
-           f"Requests {_IN_Y} with RequestOutcome W.", "count", None, "requests", "withdrawn", "received",
-           dfe_file=_RQ),
-        _m("requests_decision_not_made", "Requests still awaiting a decision",
-           f"Requests {_IN_Y} with no RequestOutcome (decision pending at the return).", "count", "lower",
-           "requests", "decision_not_made", "received", dfe_file=_RQ),
-        _m("mediation_related_request", "Requests subject to mediation",
-           f"Requests {_IN_Y} with RequestMediation true.", "count", None, "requests", "mediation", "received",
-           dfe_file=_RQ),
-        _m("tribunal_related_request", "Requests subject to a tribunal appeal",
-           f"Requests {_IN_Y} with RequestTribunal true.", "count", None, "requests", "tribunal", "received",
-           dfe_file=_RQ),
-        _m("tribunal_after_mediation_request", "Requests with both mediation and a tribunal appeal",
-           f"Requests {_IN_Y} with RequestMediation and RequestTribunal both true (SEN2 does not date them, so "
-           "'after' is assumed).", "count", None, "requests", "tribunal_after_mediation", "received",
-           dfe_file=_RQ),
-        # Assessments, by AssessmentOutcomeDate.
-        _m("assess_in_year", "EHC needs assessments completed",
-           "Assessments with an AssessmentOutcomeDate in the period.", "count", None, "assessments", "assessed",
-           dfe_file=_AS),
-        _m("assess_issued", "Assessments ending in a decision to issue a plan",
-           "Assessments completed in the period (AssessmentOutcomeDate) with AssessmentOutcome Y or S.",
-           "count", None, "assessments", "issued", "assessed", dfe_file=_AS),
-        _m("assess_not_issued", "Assessments ending in a decision not to issue a plan",
-           "Assessments completed in the period (AssessmentOutcomeDate) with AssessmentOutcome N.",
-           "count", None, "assessments", "not_issued", "assessed", dfe_file=_AS),
-        _m("outcome_decision_within_time", "Decisions not to issue made within 16 weeks",
-           "Assessments completed in the period with AssessmentOutcome N where "
-           "d(ReceivedDate, AssessmentOutcomeDate) <= 112 days.", "count", "higher", "assessments",
-           "not_issued_16w", "not_issued", dfe_file=_AS),
-        _m("number_assess_mediation", "Mediations about the assessment decision",
-           "Assessments completed in the period (AssessmentOutcomeDate) with AssessmentMediation true.",
-           "count", None, "assessments", "assess_mediation", "assessed", dfe_file=_AS),
-        _m("number_assess_tribunal", "Tribunal appeals about the assessment decision",
-           "Assessments completed in the period (AssessmentOutcomeDate) with AssessmentTribunal true.",
-           "count", None, "assessments", "assess_tribunal", "assessed", dfe_file=_AS),
-        _m("number_asssess_mediation_tribunal", "Assessment tribunal appeals following mediation",
-           "Assessments completed in the period with AssessmentMediation and AssessmentTribunal both true.",
-           "count", None, "assessments", "assess_mediation_tribunal", "assessed", dfe_file=_AS),
-        _m("number_other_mediation", "Mediations about the assessment for other reasons",
-           "Assessments completed in the period (AssessmentOutcomeDate) with OtherMediation true.",
-           "count", None, "assessments", "other_mediation", "assessed", dfe_file=_AS),
-        _m("number_other_tribunal", "Tribunal appeals about the assessment for other reasons",
-           "Assessments completed in the period (AssessmentOutcomeDate) with OtherTribunal true.",
-           "count", None, "assessments", "other_tribunal", "assessed", dfe_file=_AS),
-    ]
-    # 20-week timeliness, by NamedPlan StartDate.
-    plan_in_y = "Named plans whose StartDate (date issued) is in the period, for requests in the return"
-    ex = " leaving out assessments with Week20 true (an exception to the 20-week limit applied)"
-    ms += [
-        _m("plans_issued_den", "New EHC plans issued",
-           f"{plan_in_y}.", "count", None, "plans_issued", "issued", dfe_file=_TL),
-        _m("plans_issued_within_20_weeks", "New EHC plans issued within 20 weeks (including exceptions)",
-           f"{plan_in_y}, where d(ReceivedDate, StartDate) <= 140 days.", "count", "higher", "plans_issued",
-           "within_20w", "issued", dfe_file=_TL),
-        _m("pc_plans_issued_within_20_weeks", "New EHC plans issued within 20 weeks, including exceptions (%)",
-           "plans_issued_within_20_weeks as a percentage of plans_issued_den.", "percent", "higher",
-           "plans_issued", "within_20w", "issued", dfe_file=_TL),
-        _m("plans_issued_den_ex", "New EHC plans issued (excluding exceptions)",
-           f"{plan_in_y},{ex}.", "count", None, "plans_issued", "issued_ex", dfe_file=_TL),
-        _m("plans_issued_20_weeks_ex", "New EHC plans issued within 20 weeks (excluding exceptions)",
-           f"{plan_in_y},{ex}, where d(ReceivedDate, StartDate) <= 140 days.", "count", "higher",
-           "plans_issued", "within_20w_ex", "issued_ex", dfe_file=_TL),
-        _m("PC_plans_issued_20_weeks_ex", "New EHC plans issued within 20 weeks (%)",
-           "plans_issued_20_weeks_ex as a percentage of plans_issued_den_ex: the headline timeliness figure.",
-           "percent", "higher", "plans_issued", "within_20w_ex", "issued_ex", dfe_file=_TL),
-        _m("plans_issued_gt20weeks_ltYear", "New EHC plans issued after 20 weeks but within 52 weeks",
-           f"{plan_in_y}, where 140 < d(ReceivedDate, StartDate) <= 364 days.", "count", "lower", "plans_issued",
-           "gt_20w_lt_year", "issued", dfe_file=_TL),
-        _m("plans_issued_gt20weeks_ltYear_ex",
-           "New EHC plans issued after 20 weeks but within 52 weeks (excluding exceptions)",
-           f"{plan_in_y},{ex}, where 140 < d(ReceivedDate, StartDate) <= 364 days.", "count", "lower",
-           "plans_issued", "gt_20w_lt_year_ex", "issued_ex", dfe_file=_TL),
-        _m("plans_issued_gt_1_year", "New EHC plans issued after more than 52 weeks",
-           f"{plan_in_y}, where d(ReceivedDate, StartDate) > 364 days (52 weeks).", "count", "lower",
-           "plans_issued", "gt_1_year", "issued", dfe_file=_TL),
-        _m("plans_issued_gt_1_year_ex", "New EHC plans issued after more than 52 weeks (excluding exceptions)",
-           f"{plan_in_y},{ex}, where d(ReceivedDate, StartDate) > 364 days (52 weeks).", "count", "lower",
-           "plans_issued", "gt_1_year_ex", "issued_ex", dfe_file=_TL),
-        _m("pc_plans_issued_gt_1_year", "New EHC plans issued after more than 52 weeks (%)",
-           "plans_issued_gt_1_year as a percentage of plans_issued_den.", "percent", "lower", "plans_issued",
-           "gt_1_year", "issued", dfe_file=_TL),
-        _m("PC_plans_issued_gt_1_year_ex", "New EHC plans issued after more than 52 weeks, excluding exceptions (%)",
-           "plans_issued_gt_1_year_ex as a percentage of plans_issued_den_ex.", "percent", "lower", "plans_issued",
-           "gt_1_year_ex", "issued_ex", dfe_file=_TL),
-        _m("avg_weeks_issue_plan", "Average weeks to issue a new EHC plan",
-           f"{plan_in_y}: the mean of d(ReceivedDate, StartDate) / 7, to 1 decimal place (DfE 2026 release).",
-           "weeks", "lower", "plans_issued", "issue_days", "issued", dfe_file=_TL),
-        _m("avg_weeks_issue_plan_exc", "Average weeks to issue a new EHC plan (excluding exceptions)",
-           f"{plan_in_y},{ex}: the mean of d(ReceivedDate, StartDate) / 7, to 1 decimal place (DfE 2026 release).",
-           "weeks", "lower", "plans_issued", "issue_days_ex", "issued_ex", dfe_file=_TL),
-    ]
-    # Plans ceased, by NamedPlan CeaseDate.
-    ceased = "Named plans whose CeaseDate is in the period"
-    ms += [
-        _m("total_ceased", "EHC plans ceased", f"{ceased}.", "count", None, "ceased", "ceased", dfe_file=_CE),
-        *(
-            _m(column, f"EHC plans ceased: {CEASE_REASON_TITLES[column]}",
-               f"{ceased} with CeaseReason {reason} ({CEASE_REASON_TITLES[column]}).", "count", None, "ceased",
-               "ceased_" + column, "ceased", dfe_file=_CE)
-            for reason, column in CEASE_COLUMNS.items()
-        ),
-        _m("not_rec", "EHC plans ceased: reason not recorded",
-           f"{ceased} with no CeaseReason, or one not in the list (DfE 2025 release; dropped in 2026).", "count",
-           None, "ceased", "ceased_not_rec", "ceased", dfe_file=_CE),
-    ]
-    # Annual reviews, by ReviewMeeting.
-    held = "Active plans whose ReviewMeeting (annual review meeting) is in the period"
-    ms += [
-        _m("total_review_meeting", "Annual review meetings held",
-           f"{held}. (DfE's total_review_meeting counts meetings in any year; ours is per period.)", "count",
-           None, "reviews", "review_held", dfe=False),
-        _m("reviews_within_12_months", "Annual reviews held within 12 months of the previous one",
-           f"{held} and held no later than the same calendar day one year after the previous review. The previous "
-           "review is LastReview when it is before ReviewMeeting, else, for a first review (a meeting less than two "
-           "years after the plan's StartDate), the StartDate; otherwise it is unknown. Out of: meetings in the "
-           "period with a previous review known.",
-           "count", "higher", "reviews", "review_within_12m", "review_previous_known", dfe=False),
-        _m("reviews_within_12_months_pc", "Annual reviews held within 12 months of the previous one (%)",
-           "reviews_within_12_months as a percentage of review meetings in the period with a previous review "
-           "known.", "percent", "higher", "reviews", "review_within_12m", "review_previous_known", dfe=False),
-        _m("number_decsion_4weeks", "Review decisions communicated within 4 weeks",
-           f"{held} with a ReviewDraft date (taken as the date the review decision was communicated) on or after "
-           "it, where d(ReviewMeeting, ReviewDraft) <= 28 days. Out of: those with such a ReviewDraft.",
-           "count", "higher", "reviews", "decision_4w", "decision_dated", dfe_file=_AR),
-        _m("number_decision_gt_4weeks", "Review decisions communicated after 4 weeks",
-           f"{held} with a ReviewDraft date on or after it, where d(ReviewMeeting, ReviewDraft) > 28 days.",
-           "count", "lower", "reviews", "decision_gt_4w", "decision_dated", dfe_file=_AR),
-        _m("pc_decsion_4weeks", "Review decisions communicated within 4 weeks (%)",
-           "number_decsion_4weeks as a percentage of number_decsion_4weeks + number_decision_gt_4weeks.",
-           "percent", "higher", "reviews", "decision_4w", "decision_dated", dfe_file=_AR),
-    ]
-    # Stock at the reference date.
-    active = ("EHC plans active at the return's reference date (ActivePlans whose NamedPlan StartDate is on or "
-              "before it and CeaseDate, if any, after it)")
-    ms += [
-        _m("ehcplans", "EHC plans maintained", f"{active}.", "count", None, "caseload", "plan", dfe_file=_CL),
-        _m("reviews_overdue", "Plans with an annual review overdue",
-           f"{active} whose latest known review (the later of ReviewMeeting and LastReview, else the plan's "
-           "StartDate) is more than 12 months before the reference date (one year later is still before it). "
-           "Out of: active plans with any of those dates.", "count", "lower", "caseload", "review_overdue",
-           "review_date_known", dfe=False),
-    ]
-    for code in NEED_CODES + ("Unknown",):
-        lower = "need_unknown" if code == "Unknown" else code.lower()
-        pc = "unknown_pc" if code == "Unknown" else f"{lower}_pc"
-        title = "no primary need recorded" if code == "Unknown" else f"primary need {NEED_TITLES[code]}"
-        published = code != "DS"
-        ms += [
-            _m(f"number_{lower}", f"EHC plans with {title}",
-               f"{active} whose rank-1 SENtype is {code if code != 'Unknown' else 'missing or not a known code'}.",
-               "count", None, "caseload", "need_" + code, "plan", dfe_file=_SN, dfe=published),
-            _m(pc, f"EHC plans with {title} (%)", f"number_{lower} as a percentage of ehcplans.", "percent", None,
-               "caseload", "need_" + code, "plan", dfe_file=_SN, dfe=published),
-        ]
-    # Placements at the reference date, in DfE's caseload.csv columns and totals (outcomes/placements.py).
-    placed = f"{active} whose placement there (the PlacementDetail covering it, PlacementRank 1 first) is"
-    for total, (total_title, members) in TOTALS.items():
-        for column, title in members:
-            ms.append(_m(column, f"EHC plans: {title[0].lower()}{title[1:]}", f"{placed} {column_rule(column)}.",
-                         "count", None, "caseload", "col_" + column, "plan", dfe_file=_CL))
-        if len(members) > 1:
-            words = " + ".join(name for name, _t in members)
-            ms.append(_m(total, f"EHC plans: {total_title[0].lower()}{total_title[1:]} (total)",
-                         f"{active} placed in one of: {words}.", "count", None, "caseload", "total_" + total, "plan",
-                         dfe_file=_CL))
-        pc_name = TOTAL_PC_NAMES.get(total, f"{total}_pc")
-        ms.append(_m(pc_name, f"EHC plans: {total_title[0].lower()}{total_title[1:]} (%)",
-                     f"{total} as a percentage of ehcplans (to 1 decimal place, as DfE computes it).", "percent", None,
-                     "caseload", "total_" + total, "plan", dfe_file=_CL))
-        if total == "special_total":
-            name, parts = SPECIAL_ACADEMY_FREE
-            ms.append(_m(name, "EHC plans: special academies and free schools",
-                         f"{active} placed in {' or '.join(parts)} (DfE's 2025 release publishes them as one column).",
-                         "count", None, "caseload", "col_" + name, "plan", dfe_file=_CL))
-    # Phase transfers, among the plans at the reference date (DfE 2026 phase_transfers.csv names its columns by
-    # year: due_25 and due_26 in the 2026 collection are the reporting and the collection year here).
-    pt = "(DfE's phase_transfers.csv names it by year, e.g. {} for the 2026 collection.)"
-    ms += [
-        _m("number_plans", "EHC plans (phase transfers file)", f"{active}: ehcplans, as phase_transfers.csv gives it.",
-           "count", None, "caseload", "plan", dfe_file=_PT),
-        _m("phase_transfer_due_reporting_year", "Phase transfer reviews due in the reporting year",
-           f"{active} whose PhaseTransferDueDate is in the calendar year before the reference date's. "
-           + pt.format("due_25"), "count", None, "caseload", "phase_due_reporting_year", "plan", dfe=False),
-        _m("phase_transfer_due_collection_year", "Phase transfer reviews due in the collection year",
-           f"{active} whose PhaseTransferDueDate is in the reference date's calendar year. " + pt.format("due_26"),
-           "count", None, "caseload", "phase_due_collection_year", "plan", dfe=False),
-        _m("phase_transfer_final_reporting_year", "Final plans after a phase transfer review, reporting year",
-           f"{active} whose PhaseTransferFinalDate is in the calendar year before the reference date's. "
-           + pt.format("final_25"), "count", None, "caseload", "phase_final_reporting_year", "plan", dfe=False),
-        _m("phase_transfer_final_collection_year", "Final plans after a phase transfer review, collection year",
-           f"{active} whose PhaseTransferFinalDate is in the reference date's calendar year. "
-           + pt.format("final_26"), "count", None, "caseload", "phase_final_collection_year", "plan", dfe=False),
-    ]
-    return ms
-
-
-MEASURES: dict[str, Measure] = {m.name: m for m in _measures()}
+MEASURES: dict[str, Measure] = {row.name: _from_definition(row) for row in TABLE}
 _BY_GROUP: dict[str, list[Measure]] = {}
 for _measure in MEASURES.values():
     _BY_GROUP.setdefault(_measure.group, []).append(_measure)
@@ -771,40 +506,43 @@ def compute_all(
         count(stock, keys, tuple(_stock_flags(plan, reference_date)))
 
     for group_name, cell_map in cells.items():
-        measures = _BY_GROUP.get(group_name, [])
-        totals: dict[tuple[str, str, str, str], dict[str, int]] = {}
-        for key, by_flags in cell_map.items():
-            counts: dict[str, int] = {}
-            for flags, n in by_flags.items():
-                for flag in flags:
-                    if flag.__class__ is tuple:  # (name, amount): a sum
-                        counts[flag[0]] = counts.get(flag[0], 0) + n * flag[1]
-                    else:
-                        counts[flag] = counts.get(flag, 0) + n
-            totals[key] = counts
-        years: dict[tuple[str, str, str, str], dict[str, int]] = {}
-        for (kind, period, topic, breakdown), counts in totals.items():
-            if kind != "month":
+        yield from _results(cell_map, _BY_GROUP.get(group_name, []))
+
+
+def _results(cell_map: dict, measures: list[Measure]) -> Iterator[Output]:
+    """One group's measures from its cells: flag counts per month (and at the date), summed into years."""
+    totals: dict[tuple[str, str, str, str], dict[str, int]] = {}
+    for key, by_flags in cell_map.items():
+        counts: dict[str, int] = {}
+        for flags, n in by_flags.items():
+            for flag in flags:
+                if flag.__class__ is tuple:  # (name, amount): a sum
+                    counts[flag[0]] = counts.get(flag[0], 0) + n * flag[1]
+                else:
+                    counts[flag] = counts.get(flag, 0) + n
+        totals[key] = counts
+    years: dict[tuple[str, str, str, str], dict[str, int]] = {}
+    for (kind, period, topic, breakdown), counts in totals.items():
+        if kind != "month":
+            continue
+        year_counts = years.setdefault(("year", period[:4], topic, breakdown), {})
+        for flag, n in counts.items():
+            year_counts[flag] = year_counts.get(flag, 0) + n
+    totals.update(years)
+    plan = [(m.name, m.numerator, m.denominator if m.unit != "count" else None, m.unit == "weeks") for m in measures]
+    for (kind, period, topic, breakdown), counts in totals.items():
+        is_total = topic == "total"
+        get = counts.get
+        for name, numerator, denominator, average in plan:  # inlined Measure.result: runs 100,000s of times
+            n = get(numerator, 0)
+            if denominator is None:
+                if n or is_total:
+                    yield (name, kind, period, topic, breakdown, n, n, None)
                 continue
-            year_counts = years.setdefault(("year", period[:4], topic, breakdown), {})
-            for flag, n in counts.items():
-                year_counts[flag] = year_counts.get(flag, 0) + n
-        totals.update(years)
-        plan = [(m.name, m.numerator, m.denominator if m.unit != "count" else None, m.unit == "weeks")
-                for m in measures]
-        for (kind, period, topic, breakdown), counts in totals.items():
-            is_total = topic == "total"
-            get = counts.get
-            for name, numerator, denominator, average in plan:  # inlined Measure.result: runs 100,000s of times
-                n = get(numerator, 0)
-                if denominator is None:
-                    if n or is_total:
-                        yield (name, kind, period, topic, breakdown, n, n, None)
-                    continue
-                d = get(denominator, 0)
-                if n or d or is_total:
-                    if average:
-                        value = round(n / 7 / d, 1) if d else None
-                    else:
-                        value = round(100 * n / d, 1) if d else None
-                    yield (name, kind, period, topic, breakdown, value, n, d)
+            d = get(denominator, 0)
+            if n or d or is_total:
+                if average:
+                    value = round(n / 7 / d, 1) if d else None
+                else:
+                    value = round(100 * n / d, 1) if d else None
+                yield (name, kind, period, topic, breakdown, value, n, d)

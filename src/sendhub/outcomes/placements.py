@@ -140,8 +140,23 @@ _TYPE_COLUMN = {
     "British schools overseas": "other_schools",
     "Institution funded by other government department": "other_schools",
     "Academy secure 16 to 19": "other_schools",
+    # Early childhood services with a URN: neither a school nor a non-maintained early years provider (EYP is
+    # "no URN"), so "all other settings not otherwise listed" (2025 data guidance, caseload.csv footnote 3).
+    "Children's centre": "other_placement_settings",
+    "Children's centre linked site": "other_placement_settings",
 }
 KNOWN_TYPES = frozenset(_MAINSTREAM_FAMILY) | frozenset(_TYPE_COLUMN)
+# Names older Edubase and GIAS extracts (and exports built from them) give a type GIAS now spells otherwise.
+LEGACY_TYPE_NAMES = {
+    "LA Nursery School": "Local authority nursery school",
+    "Free Schools - Alternative Provision": "Free schools alternative provision",
+    "Free School - Alternative Provision": "Free schools alternative provision",
+    "Free Schools - 16-19": "Free schools 16 to 19",
+    "Academy 16-19 Sponsor Led": "Academy 16 to 19 sponsor led",
+    "Service Childrens Education": "Service children's education",
+    "Higher Education Institution": "Higher education institutions",
+    "British Overseas Schools": "British schools overseas",
+}
 # Compulsory school age, as the age at the start of the academic year (31 August): 5 to 15, year 1 to year 11
 # (a reception child reaches compulsory school age during the year, and is counted as not yet of it).
 COMPULSORY_SCHOOL_AGES = range(5, 16)
@@ -195,7 +210,30 @@ def placement_column(placement: Placement | None, *, type_of_urn: dict[str, str]
     return Placed(_SETTING_COLUMN.get(code, "placement_unknown"))
 
 
+def _fold(type_name: str) -> str:
+    return " ".join(type_name.replace("\u2019", "'").split()).casefold()
+
+
+# GIAS's names matched whatever their letter case, spacing or apostrophe (GIAS writes sentence case; Edubase wrote
+# Title Case), and the legacy names above.
+_TYPE_BY_FOLDED = {
+    **{_fold(name): name for name in KNOWN_TYPES},
+    **{_fold(old): name for old, name in LEGACY_TYPE_NAMES.items()},
+}
+
+
+def known_type(type_name: str) -> str | None:
+    """GIAS's current name for ``type_name`` (``COMMUNITY SCHOOL`` → ``Community school``); None when unknown."""
+    if type_name in KNOWN_TYPES:
+        return type_name
+    return _TYPE_BY_FOLDED.get(_fold(type_name))
+
+
 def _by_type(type_name: str, placement: Placement) -> Placed:
+    known = known_type(type_name)
+    if known is None:
+        return Placed("placement_unknown", unknown_type=type_name)
+    type_name = known
     family = _MAINSTREAM_FAMILY.get(type_name)
     if family is not None:
         # A place both in a SEN unit and in resourced provision (the indicators are not exclusive in SEN2, DfE's
@@ -205,10 +243,7 @@ def _by_type(type_name: str, placement: Placement) -> Placed:
         if placement.resourced_provision:
             return Placed(f"mainstream_{family}_resourced_provision")
         return Placed(f"mainstream_{family}")
-    column = _TYPE_COLUMN.get(type_name)
-    if column is None:
-        return Placed("placement_unknown", unknown_type=type_name)
-    return Placed(column)
+    return Placed(_TYPE_COLUMN[type_name])
 
 
 def column_rule(column: str) -> str:
@@ -224,7 +259,9 @@ def column_rule(column: str) -> str:
         return f"SENsetting NIEO with an age at the start of the academic year of {ages}"
     code = next((c for c, name in _SETTING_COLUMN.items() if name == column), None)
     if code is not None:
-        return f"SENsetting {code} (no URN or UKPRN)"
+        types = [t for t, name in _TYPE_COLUMN.items() if name == column]
+        also = f", or a URN or UKPRN whose GIAS type is {', '.join(types)}" if types else ""
+        return f"SENsetting {code} (no URN or UKPRN){also}"
     for family in ("la_maintained", "academy", "free_school"):
         for suffix, words in (("", "with neither SENunitIndicator nor ResourcedProvisionIndicator 1"),
                               ("_resourced_provision", "with ResourcedProvisionIndicator 1 and SENunitIndicator 0"),

@@ -16,6 +16,7 @@ reference date of the return for collection year Y+1, the January after Y, match
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.db.models import Q
 
@@ -187,3 +188,36 @@ def _typed(name: str, value: float | None) -> float | int | None:
 
 def has_data(area: LocalArea) -> bool:
     return Sen2Return.objects.filter(area=area, is_current=True).exists()
+
+
+# How old the return a page is built on is ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReturnAge:
+    """How old a SEN2 return is on a day, and whether pages built on it must say so at the top."""
+
+    collection_year: int
+    reference_date: date
+    days: int
+    is_stale: bool
+
+    @property
+    def months(self) -> int:
+        """Whole months since the reference date, for "about 11 months ago"."""
+        return max(0, round(self.days / 30.44))
+
+
+def return_age(sen2_return: Sen2Return | None, today: date) -> ReturnAge | None:
+    """Stale once more than ``deadlines.LIVE_FOR_DAYS`` (8 weeks, about 2 months) after its reference date.
+
+    The same rule as the deadline tracker's switch to counting as at the reference date, so a page never calls
+    a return current while the tracker treats it as old (or the other way round). On day 56 a return is still
+    current; on day 57 it is stale."""
+    if sen2_return is None:
+        return None
+    from sendhub.outcomes.deadlines import LIVE_FOR_DAYS
+
+    days = (today - sen2_return.reference_date).days
+    return ReturnAge(collection_year=sen2_return.collection_year, reference_date=sen2_return.reference_date,
+                     days=days, is_stale=days > LIVE_FOR_DAYS)

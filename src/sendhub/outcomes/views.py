@@ -14,6 +14,7 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from sendhub.accounts.mixins import AreaMixin
+from sendhub.accounts.models import Role
 from sendhub.improvement.models import Action, Finding
 from sendhub.outcomes import benchmark, deadlines, selectors, services, success
 from sendhub.outcomes.forms import (
@@ -28,8 +29,9 @@ from sendhub.outcomes.measures import MEASURES
 from sendhub.outcomes.models import ManualMeasure, ManualMeasureValue, Sen2Return, SuccessMeasure
 from sendhub.outcomes.sen2 import pending
 from sendhub.outcomes.sen2.importer import ImportResult
+from sendhub.outcomes.sen2.summary import warnings_summary
 from sendhub.web import history
-from sendhub.web.charts import Series, line_chart
+from sendhub.web.charts import Series, line_chart, scaled_title
 from sendhub.web.views import FormPageMixin
 
 PAGE_SIZE = 25
@@ -189,21 +191,20 @@ class MeasureDetailView(OutcomesMixin, TemplateView):
 
 
 def _benchmark_chart(area, measure, rows):
-    return line_chart(
-        [
-            Series(area.name, [(str(r.year), r.area_value) for r in rows]),
-            Series("England", [(str(r.year), r.england) for r in rows]),
-            Series(area.get_region_display(), [(str(r.year), r.region) for r in rows]),
-            Series("Statistical neighbours (median)", [(str(r.year), r.neighbours_median) for r in rows]),
-        ],
-        title=f"{measure.title}: {area.name} compared with England, its region and statistical neighbours",
-        unit=measure.unit,
-        chart_id="benchmark",
-    )
+    # Counts for an area and for England differ a hundredfold: they are drawn indexed (first year = 100).
+    series, title, unit = scaled_title(f"{measure.title}: {area.name} compared with England, its region and "
+                                       "statistical neighbours", [
+        Series(area.name, [(str(r.year), r.area_value) for r in rows]),
+        Series("England", [(str(r.year), r.england) for r in rows]),
+        Series(area.get_region_display(), [(str(r.year), r.region) for r in rows]),
+        Series("Statistical neighbours (median)", [(str(r.year), r.neighbours_median) for r in rows]),
+    ], measure.unit)
+    return line_chart(series, title=title, unit=unit, chart_id="benchmark")
 
 
 class DeadlineTrackerView(OutcomesMixin, TemplateView):
     template_name = "outcomes/deadlines.html"
+    page_size = 50
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -218,11 +219,17 @@ class DeadlineTrackerView(OutcomesMixin, TemplateView):
             context["live"] = live
             rows = deadlines.cached_deadlines(latest, today=today)
             context["risk"] = deadlines.summarise(rows, today)
+            context["today"] = today
+            # Monitors (DfE, NHS England) see the counts a stocktake needs, not the child-level rows: each row is
+            # one child's case by pseudonymous reference, district and age, which only the partnership acts on.
+            context["child_rows"] = child_rows = context["current_role"] != Role.MONITOR
+            if not child_rows:
+                return context
             kind = self.request.GET.get("kind", "")
             if kind in deadlines.KINDS:
                 rows = [d for d in rows if d.kind == kind]
             context["kind"] = kind
-            page = Paginator(rows, 50).get_page(self.request.GET.get("page"))
+            page = Paginator(rows, self.page_size).get_page(self.request.GET.get("page"))
             context["page_obj"] = page
             context["today"] = today
             context["rows"] = [(d, d.days_left(today)) for d in page.object_list]
@@ -348,7 +355,7 @@ class Sen2UploadView(OutcomesMixin, FormView):
         messages.success(
             self.request,
             f"Imported {result.sen2_return.person_count:,} people from {result.sen2_return.filename}"
-            + (f" with {len(result.warnings)} warnings" if result.warnings else ""),
+            + (f" with {warnings_summary(result.warnings, result.warning_count)}" if result.warnings else ""),
         )
         return HttpResponseRedirect(self.area_url("outcomes:return-detail", result.sen2_return.pk))
 

@@ -8,7 +8,7 @@
 - **A fast path for valid persons.** Most persons have no problem at all: ``rows.RowBuilder.build`` reads such a
   person in one pass and certifies it against every rule; anything else (a warning, an error, an odd value) goes
   through the exact path (``parser.person_from_element`` → ``validate.check_person``), which words every
-  problem. The rules and messages are ``validate``'s; the fast path only accepts persons it passes cleanly.
+  problem. The rules and messages are one table (``rules``); the fast path only accepts persons it passes cleanly.
 - **Parsing overlaps writing.** Files of ``PARSER_PROCESS_MIN_BYTES`` or more are read in a forked parser process
   that sends minimised rows down a pipe while this process writes them (``_read_in_parser_processes``); from
   ``TWO_PARTS_MIN_BYTES``, when the file allows it, in two, each reading half of the file (``split``), so that
@@ -25,8 +25,8 @@
   SQLite's write lock; on PostgreSQL from the identity sequence, a block of 1,000 per ``nextval``) so that
   requests can point at persons and active plans at requests without reading anything back. Columns are checked
   against the models' ``_meta``. The tables have no foreign-key constraints (per-row triggers were a fifth of a
-  PostgreSQL import): before committing, ``_check_links`` checks with one query per table that every row links
-  to a parent in the same return, and raises ``LinkError`` (so nothing is stored) if not.
+  PostgreSQL import): before committing, ``writer._check_links`` checks with one query per table that every row
+  links to a parent in the same return, and raises ``LinkError`` (so nothing is stored) if not.
 - **Supersede.** When the new return is stored, the area's previous current return for the same collection
   year is marked superseded (``is_current`` false, ``superseded_at`` now); its ``MeasureValue`` rows stay as
   history. Its person-level rows (persons, requests, active plans) are deleted only once the new return has
@@ -60,19 +60,20 @@ from datetime import date, datetime
 from typing import BinaryIO
 
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db import transaction
 from django.utils import timezone
 
 from sendhub.accounts.models import LocalArea
-from sendhub.outcomes.models import ActivePlan, EhcRequest, Sen2Person, Sen2Return
+from sendhub.outcomes.models import Sen2Return
 from sendhub.outcomes.services import sen2_superseded_rows_delete
 
 from .parser import HashingReader
 from .pipeline import MAX_PROBLEMS, Problems, Sink, parser_process, read_rows, receive, unknown_item_rule
-from .rows import PERSON_COLUMNS, PLAN_COLUMNS, REQUEST_COLUMNS, PersonRows
+from .rows import PersonRows
 from .split import CLOSING, FileView, PartReader, count_persons, file_view, find_cut
 from .validate import ERROR, WARNING, HeaderInfo
+from .writer import LinkError as LinkError  # raised from here: callers catch importer.LinkError
+from .writer import _check_links, _Writer
 
 logger = logging.getLogger(__name__)
 
@@ -177,123 +178,6 @@ class _Shrunk(_Rollback):
     def __init__(self, refusal: ShrinkRefusal):
         super().__init__(refusal.message)
         self.refusal = refusal
-
-
-def _fields(model) -> list[str]:
-    return [f.attname for f in model._meta.concrete_fields]
-
-
-class _Writer:
-    """Writes rows of the three person-level tables with importer-assigned ids, in batches."""
-
-    def __init__(self, sen2_return_id: int):
-        self.vendor = connection.vendor
-        self.sen2_return_id = sen2_return_id
-        self.columns = {Sen2Person: PERSON_COLUMNS, EhcRequest: REQUEST_COLUMNS, ActivePlan: PLAN_COLUMNS}
-        for model, columns in self.columns.items():
-            if set(columns) != set(_fields(model)):  # a new model field must be given a value by ``rows``
-                raise RuntimeError(f"sen2.rows does not fill the columns of {model.__name__}: {sorted(_fields(model))}")
-        # Built once: a large import writes thousands of batches.
-        self.statements = {model: self._statement(model) for model in self.columns}
-        self.next_id: dict = {}
-        if self.vendor == "postgresql":
-            # Each identity sequence steps by 1,000 (migration 0003), so one ``nextval`` reserves a whole
-            # block of ids for this import, safely beside any other session. The step is read, not assumed: with
-            # a step of 1 this still works, one id per call (a call per id cost a sixth of a large import).
-            self.blocks: dict = {}
-            self.free: dict = {model: range(0) for model in self.columns}
-            with connection.cursor() as cursor:
-                for model in self.columns:
-                    cursor.execute(
-                        "SELECT seqincrement FROM pg_sequence "
-                        "WHERE seqrelid = pg_get_serial_sequence(%s, 'id')::regclass",
-                        [model._meta.db_table],
-                    )
-                    self.blocks[model] = max(1, cursor.fetchone()[0])
-        else:
-            with connection.cursor() as cursor:
-                for model in self.columns:
-                    table = model._meta.db_table
-                    cursor.execute(f'SELECT COALESCE(MAX("id"), 0) FROM "{table}"')  # noqa: S608 # nosec B608 - our own table and column names
-                    top = cursor.fetchone()[0]
-                    if self.vendor == "sqlite":
-                        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
-                        seq = cursor.fetchone()
-                        top = max(top, seq[0] if seq else 0)
-                    self.next_id[model] = top + 1
-
-    def ids(self, model, count: int) -> range | list[int]:
-        if count == 0:
-            return []
-        if self.vendor == "postgresql":
-            free = self.free[model]
-            if len(free) < count:
-                block = self.blocks[model]
-                wanted = -(-(count - len(free)) // block)  # blocks needed, rounded up
-                with connection.cursor() as cursor:
-                    cursor.execute(
-                        "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                        [model._meta.db_table, wanted],
-                    )
-                    starts = [row[0] for row in cursor.fetchall()]
-                ids = [*free, *(i for start in starts for i in range(start, start + block))]
-                self.free[model] = ids[count:]
-                return ids[:count]
-            self.free[model] = free[count:]
-            return free[:count]
-        start = self.next_id[model]
-        self.next_id[model] = start + count
-        return range(start, start + count)
-
-    def _statement(self, model) -> str | None:
-        """The one statement that writes a batch of ``model``'s rows (``None``: another database, ``bulk_create``)."""
-        table = model._meta.db_table
-        columns = [model._meta.get_field(name).column for name in self.columns[model]]
-        column_sql = ", ".join(f'"{column}"' for column in columns)
-        if self.vendor == "postgresql":
-            return f'COPY "{table}" ({column_sql}) FROM STDIN'
-        if self.vendor == "sqlite":
-            placeholders = ", ".join(["%s"] * len(columns))
-            return f'INSERT INTO "{table}" ({column_sql}) VALUES ({placeholders})'  # noqa: S608 # nosec B608 - our own table and column names
-        return None
-
-    def write(self, model, rows: list[tuple]) -> None:
-        if not rows:
-            return
-        statement = self.statements[model]
-        if self.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                with cursor.cursor.copy(statement) as copy:
-                    write_row = copy.write_row
-                    for row in rows:
-                        write_row(row)
-            return
-        if self.vendor == "sqlite":
-            with connection.cursor() as cursor:
-                cursor.executemany(statement, rows)
-            return
-        names = self.columns[model]
-        model.objects.bulk_create([model(**dict(zip(names, row, strict=True))) for row in rows], batch_size=1000)
-
-    def write_persons(self, batch: list[PersonRows]) -> tuple[int, int, int]:
-        """Give a batch of persons their ids and foreign keys and write them; returns the three row counts."""
-        ret = self.sen2_return_id
-        request_count = sum(len(requests) for _person, requests in batch)
-        plan_count = sum(len(plans) for _person, requests in batch for _request, plans in requests)
-        request_ids = iter(self.ids(EhcRequest, request_count))
-        plan_ids = iter(self.ids(ActivePlan, plan_count))
-        persons, requests, plans = [], [], []
-        for person_id, (person, person_requests) in zip(self.ids(Sen2Person, len(batch)), batch, strict=True):
-            persons.append((person_id, ret, *person))
-            for request, active in person_requests:
-                request_id = next(request_ids)
-                requests.append((request_id, ret, person_id, *request))
-                for plan in active:
-                    plans.append((next(plan_ids), ret, request_id, *plan))
-        self.write(Sen2Person, persons)
-        self.write(EhcRequest, requests)
-        self.write(ActivePlan, plans)
-        return len(persons), len(requests), len(plans)
 
 
 class _DatabaseSink(Sink):
@@ -420,35 +304,6 @@ def _import(reader, filename, area, imported_by, problems: Problems, started: fl
         if refusal is not None:
             raise _Shrunk(refusal)
     return _finish(sink.sen2_return, sink.writer, sink.counts, checksum, problems, started)
-
-
-class LinkError(RuntimeError):
-    """The rows written do not link up: a fault in the importer, never in the file. Nothing is stored."""
-
-
-def _check_links(sen2_return_id: int, counts: dict[str, int]) -> None:
-    """Check, before committing, what foreign-key constraints would, and more: the return has exactly the rows
-    written, every request's person and every active plan's request exist *in the same return*.
-
-    The person-level tables have no constraints in the database (see ``outcomes.models``): one set-based query
-    per table here costs a few per cent of what a constraint trigger per row cost.
-    """
-    persons = Sen2Person.objects.filter(sen2_return_id=sen2_return_id)
-    requests = EhcRequest.objects.filter(sen2_return_id=sen2_return_id)
-    plans = ActivePlan.objects.filter(sen2_return_id=sen2_return_id)
-    found = {
-        "persons": persons.count(),
-        "requests": requests.count(),
-        "active_plans": plans.count(),
-        "requests without their person": requests.exclude(Exists(persons.filter(pk=OuterRef("person_id")))).count(),
-        "active plans without their request": plans.exclude(Exists(requests.filter(pk=OuterRef("request_id")))).count(),
-    }
-    expected = {**counts, "requests without their person": 0, "active plans without their request": 0}
-    if found != expected:
-        wrong = ", ".join(
-            f"{name} {found[name]} (expected {expected[name]})" for name in found if found[name] != expected[name]
-        )
-        raise LinkError(f"The SEN2 rows written for return {sen2_return_id} do not link up: {wrong}; none was stored")
 
 
 # Reading in parser processes ---------------------------------------------------------------------------------

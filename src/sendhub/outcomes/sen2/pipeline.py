@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from .codes import code_lists
 from .parser import HashingReader, Header, Sen2FileError, iter_sen2_elements, person_from_element
 from .rows import PersonRows, RowBuilder
-from .validate import ERROR, WARNING, HeaderInfo, check_header, check_person, unknown_items
+from .validate import ERROR, WARNING, HeaderInfo, check_header, check_person, unknown_item_problem, unknown_items
 from .validate import unknown_item_rule as unknown_item_rule  # the importer merges a two-part read's warnings by it
 
 BATCH_PERSONS = 5000
@@ -122,33 +122,14 @@ def read_rows(
                     _, header_problems = check_header(None)
                     problems.extend(header_problems)
                 lists = code_lists(info.year)
-                tag = element.tag
-                builder = RowBuilder(
-                    reference_date=info.reference_date,
-                    lists=lists,
-                    secret=secret,
-                    checksum_hint=checksum_hint,
-                    namespace=tag[1 : tag.index("}")] if tag[:1] == "{" else "",
-                )
+                builder = RowBuilder(reference_date=info.reference_date, lists=lists, secret=secret,
+                                     checksum_hint=checksum_hint, namespace=_namespace(element.tag))
                 if not problems.error_count:
                     storing = True
                     sink.open(info)
             rows = builder.build(element, position)
             if rows is None:
-                person = person_from_element(element, position)
-                checked = check_person(person, info, lists)
-                unknown = unknown_items(person)
-                new_unknown = unknown.keys() - unknown_seen
-                if new_unknown:
-                    unknown_seen |= new_unknown
-                    problems.extend([
-                        {"position": position, "path": unknown[name], "rule": unknown_item_rule(name),
-                         "severity": WARNING}
-                        for name in sorted(new_unknown)
-                    ])  # fmt: skip
-                problems.extend(checked.problems)
-                if storing and not problems.error_count:
-                    rows = builder.rows_from_checked(checked)
+                rows = _exact_path(element, position, info, lists, builder, problems, unknown_seen, storing)
             if storing:
                 if problems.error_count:
                     storing, batch = False, []  # stop writing: this file will be rolled back
@@ -163,20 +144,46 @@ def read_rows(
         summary.file_error = True
         return summary
     if builder is None:  # no persons at all
-        if header is None:
-            _, header_problems = check_header(None)
-            problems.extend(header_problems)
-        if problems.error_count:
-            return summary
-        sink.open(info)
-        problems.extend([{"position": 0, "path": "Message/Persons", "rule": "The return has no Person records",
-                          "severity": WARNING}])  # fmt: skip
-        summary.ok = True
+        summary.ok = _no_persons(header, info, sink, problems)
         return summary
     if storing and batch:
         sink.write(batch)
     summary.ok = storing
     return summary
+
+
+def _namespace(tag: str) -> str:
+    return tag[1 : tag.index("}")] if tag[:1] == "{" else ""
+
+
+def _exact_path(element, position: int, info: HeaderInfo, lists, builder: RowBuilder, problems: Problems,
+                unknown_seen: set[str], storing: bool) -> PersonRows | None:
+    """A person the fast path declined: every problem worded (names not in the specification once per file), and
+    its rows when the file is still being stored."""
+    person = person_from_element(element, position)
+    checked = check_person(person, info, lists)
+    unknown = unknown_items(person)
+    new_unknown = unknown.keys() - unknown_seen
+    if new_unknown:
+        unknown_seen |= new_unknown
+        problems.extend([unknown_item_problem(position, unknown[name], name) for name in sorted(new_unknown)])
+    problems.extend(checked.problems)
+    if storing and not problems.error_count:
+        return builder.rows_from_checked(checked)
+    return None
+
+
+def _no_persons(header: Header | None, info: HeaderInfo, sink: Sink, problems: Problems) -> bool:
+    """A file with no Person records: stored (empty, with a warning) unless the header has an error."""
+    if header is None:
+        _, header_problems = check_header(None)
+        problems.extend(header_problems)
+    if problems.error_count:
+        return False
+    sink.open(info)
+    problems.extend([{"position": 0, "path": "Message/Persons", "rule": "The return has no Person records",
+                      "severity": WARNING}])  # fmt: skip
+    return True
 
 
 # The parser process ---------------------------------------------------------------------------------------------

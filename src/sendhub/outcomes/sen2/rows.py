@@ -9,8 +9,10 @@ warning) it returns ``None``, and the importer runs the exact path instead (``pa
 ``validate.check_person`` → ``rows_from_checked``), which finds and words every problem. So the rules and
 messages live in ``validate`` alone; this module must accept only persons that ``validate`` passes with no
 problem at all, and must compute the same values (``tests/outcomes/test_sen2_rows.py`` compares both paths on
-generated and altered persons). When a rule in ``validate`` changes, change it here too, or send the case to the
-exact path.
+generated and altered persons). The checks come from ``rules.RULES`` (its patterns, code lists and placement
+ranks); ``tests/outcomes/test_sen2_rules.py`` breaks each rule of the table in turn and checks that this path
+declines the person. A new rule goes in the table, with a case in that test; if this path cannot check it cheaply,
+it must send the case to the exact path.
 
 Rows leave this module without their ids and foreign keys (the writer adds those): a person is
 ``(person_row, [(request_row, [plan_row, ...]), ...])`` with the fields named in ``PERSON_FIELDS``,
@@ -29,21 +31,11 @@ from operator import attrgetter
 
 from lxml import etree
 
-from . import minimise
+from . import minimise, rules
 from .codes import FLAG_VALUES, CodeLists
+from .rules import PLACEMENT_RANKS, parse_date
 from .spec import KNOWN, canonical
-from .validate import (
-    _DATES,
-    _ETHNICITY,
-    _LA,
-    _UKPRN,
-    _ULN,
-    _UPN,
-    _URN,
-    CheckedPerson,
-    parse_date,
-    start_of_academic_year,
-)
+from .validate import CheckedPerson, start_of_academic_year
 
 PERSON_FIELDS = (
     "position", "person_key", "reference", "sex", "ethnicity", "postcode_district", "age_at_reference_date",
@@ -68,6 +60,9 @@ REQUEST_COLUMNS = ("id", "sen2_return_id", "person_id", *REQUEST_FIELDS)
 PLAN_COLUMNS = ("id", "sen2_return_id", "request_id", *PLAN_FIELDS)
 
 PersonRows = tuple[tuple, list[tuple[tuple, list[tuple]]]]
+# The patterns of the rules "ethnicity", "transfer-la", "ukprn", "uln", "upn" and "urn"; the dates already parsed.
+_ETHNICITY, _LA, _UKPRN, _ULN, _UPN, _URN = rules.ETHNICITY, rules.LA, rules.UKPRN, rules.ULN, rules.UPN, rules.URN
+_DATES = rules._DATE_CACHE
 
 # Exact item texts the fast path accepts for a flag (absent or empty reads as false, as in ``validate``); "TRUE",
 # " 1" and the like are valid too, but the exact path handles them. (An item's text is ``None`` when it is empty,
@@ -127,6 +122,12 @@ def _rank(text: str | None) -> int | None:
     if not text:
         return 999
     return int(text) if _DIGITS.issuperset(text) else None
+
+
+def _placement_rank(text: str | None) -> int | None:
+    """As ``_rank``; ``None`` also for a rank given other than 1 or 2 (the rule "placement-rank": a warning)."""
+    rank = _rank(text)
+    return rank if not text or rank in PLACEMENT_RANKS else None
 
 
 class RowBuilder:
@@ -436,7 +437,7 @@ class RowBuilder:
                                 code, rank, unit, resourced = map(d.get, _DETAIL_ITEMS)
                                 if code and code not in settings:
                                     return None  # an unknown setting (a warning)
-                                rank = _rank(rank)
+                                rank = _placement_rank(rank)
                                 if rank is None or unit not in _FLAGS or resourced not in _FLAGS:
                                     return None
                                 if best is None or rank < best:  # the first of the best rank
@@ -490,7 +491,7 @@ class RowBuilder:
                                     or not (code or this_urn or this_ukprn)
                                 ):
                                     return None  # warnings
-                                rank = _rank(rank)
+                                rank = _placement_rank(rank)
                                 this_unit, this_resourced = _FLAGS.get(this_unit), _FLAGS.get(this_resourced)
                                 if rank is None or this_unit is None or this_resourced is None:
                                     return None

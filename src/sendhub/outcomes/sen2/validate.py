@@ -1,16 +1,19 @@
 """Check a parsed SEN2 header and each person against the rules, and give back typed values.
 
-Every problem is a dict ``{"position", "path", "rule", "severity"}``: ``position`` is the person's 1-based place
-in the file (0 for the header), ``path`` the element path (``Message/Persons/Person[12]/Requests[1]/ReceivedDate``),
-``rule`` a message for people, ``severity`` ``"error"`` (the file is not imported) or ``"warning"`` (imported;
-shown to the user). Messages never repeat personal values (names, birth date, postcode, UPN, ULN): only codes,
-flags and other dates may be echoed.
+Every problem is a dict ``{"position", "path", "rule", "severity", "rule_id"}``: ``position`` is the person's
+1-based place in the file (0 for the header), ``path`` the element path
+(``Message/Persons/Person[12]/Requests[1]/ReceivedDate``), ``rule`` a message for people, ``severity``
+``"error"`` (the file is not imported) or ``"warning"`` (imported; shown to the user), ``rule_id`` the rule of
+``rules.RULES`` that found it, whose message, severity and source in DfE's guide are written there, once. Messages
+never repeat personal values (names, birth date, postcode, UPN, ULN): only codes, flags and other dates may be
+echoed.
 
 ``check_person`` returns a ``CheckedPerson`` whose requests and active plans are dicts keyed by the model's field
 names, ready for the importer, which minimises the person's identifiers at once.
 
-The importer first tries ``rows.RowBuilder.build``, a fast path that repeats these rules to certify that a person
-has no problem at all (and sends any other person here): a change of rule here must be made there too.
+The importer first tries ``rows.RowBuilder.build``, a fast path that certifies that a person has no problem at all
+(and sends any other person here). It takes its checks from the same table; ``tests/outcomes/test_sen2_rules.py``
+breaks each rule in turn and checks that this module reports it and the fast path declines the person.
 
 Element names are read through ``spec`` (one canonical name per item, other spellings such as ``SENSetting`` for
 the specification's ``SENsetting`` accepted); a name that is not in the specification is reported once per file
@@ -30,28 +33,26 @@ Decisions:
 - The placement at the ReferenceDate is a PlacementDetail with EntryDate <= ReferenceDate <= LeavingDate (no
   EntryDate: from before; no LeavingDate: continuing): of several, the lowest PlacementRank (1 before 2, an
   absent rank last), then the latest EntryDate, then the first listed. None covering the date: no placement.
+  A PlacementRank other than 1 or 2 is a warning (the specification has only those two) and still orders.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 
 from .codes import FLAG_VALUES, CodeLists, code_lists
 from .minimise import postcode_district
 from .parser import Header, Person
+from .rules import _DATE_CACHE as _DATES
+from .rules import BY_ID, ERROR, parse_date
+from .rules import WARNING as WARNING  # read from here too
+from .rules import problem as rule_problem
 from .spec import KNOWN, canonical_items
 
-ERROR, WARNING = "error", "warning"
 PERSON_PATH = "Message/Persons/Person[{}]"
-
-_UPN = re.compile(r"[A-Z][0-9]{11}[0-9A-Z]")
-_ULN = re.compile(r"[0-9]{10}")
-_LA = re.compile(r"[0-9]{3}")
-_ETHNICITY = re.compile(r"[A-Z]{4}")
-_URN = re.compile(r"[0-9]{6,7}")
-_UKPRN = re.compile(r"1[0-9]{7}")
+_CHECK = {rule_id: BY_ID[rule_id].check for rule_id in ("ethnicity", "upn", "uln", "transfer-la", "urn", "ukprn",
+                                                         "placement-rank", "plan-res", "personal-budget")}
 
 # Header items: CollectionDetails and Source (the LA-level DMO, DCO and DSCO items are accepted in either: where
 # the specification puts them could not be checked).
@@ -93,26 +94,8 @@ class CheckedPerson:
 
 
 def problem(position: int, path: str, rule: str, severity: str = ERROR) -> dict:
+    """A problem worded outside the rule table (the file's shape, its size): see ``rules.problem`` for the rest."""
     return {"position": position, "path": path, "rule": rule, "severity": severity}
-
-
-_DATES: dict[str, date] = {}  # dates repeat a great deal in a return: each text is parsed once
-
-
-def parse_date(value: str) -> date | None:
-    """A date written exactly ``YYYY-MM-DD``; ``None`` otherwise."""
-    parsed = _DATES.get(value)
-    if parsed is not None:
-        return parsed
-    if len(value) != 10 or value[4] != "-" or value[7] != "-":
-        return None
-    try:
-        parsed = date.fromisoformat(value)
-    except ValueError:
-        return None
-    if len(_DATES) < 200_000:
-        _DATES[value] = parsed
-    return parsed
 
 
 class _Checker:
@@ -125,26 +108,26 @@ class _Checker:
         self.problems: list[dict] = []
         self.lists = lists
 
-    def add(self, path: str, rule: str, severity: str = ERROR) -> None:
-        self.problems.append({"position": self.position, "path": path, "rule": rule, "severity": severity})
+    def add(self, rule_id: str, path: str, **fields) -> None:
+        """A problem found by the rule ``rule_id`` (``rules.RULES``) at ``path``, worded from the table."""
+        self.problems.append(rule_problem(rule_id, self.position, path, **fields))
 
     def canon(self, items: dict, element: str, path: str) -> dict:
         """``items`` under the specification's names (unknown names are reported by ``unknown_items``)."""
         out, twice, _unknown = canonical_items(element, items)
         for name, spellings in twice:
-            self.add(f"{path}/{name}", f"{name} is given twice ({spellings}); the last one is used", WARNING)
+            self.add("item-twice", f"{path}/{name}", item=name, spellings=spellings)
         return out
 
     def date(self, items: dict, name: str, path: str, *, required: bool = False, personal: bool = False):
         value = items.get(name)
         if not value:
             if required:
-                self.add(f"{path}/{name}", f"{name} is missing: it is required")
+                self.add("required", f"{path}/{name}", item=name)
             return None
         parsed = _DATES.get(value) or parse_date(value)
         if parsed is None:
-            shown = "" if personal else f" (got {value[:20]!r})"
-            self.add(f"{path}/{name}", f"{name} is not a date in the form YYYY-MM-DD{shown}")
+            self.add("date", f"{path}/{name}", item=name, value=None if personal else value)
         return parsed
 
     def flag(self, items: dict, name: str, path: str) -> bool:
@@ -156,81 +139,92 @@ class _Checker:
             return parsed
         parsed = FLAG_VALUES.get(value.lower())
         if parsed is None:
-            self.add(f"{path}/{name}", f"must be 1, 0, true or false (got {value[:10]!r})")
+            self.add("flag", f"{path}/{name}", item=name, value=value)
             return False
         return parsed
 
-    def code(self, items: dict, name: str, path: str, allowed, *, severity: str = ERROR, upper=True) -> str:
+    def code(self, items: dict, name: str, path: str, rule_id: str) -> str:
+        """A code from one of the lists (``rule_id`` names the list's rule); upper case is accepted. A code not in
+        the list is dropped when the rule is an error, kept (and warned about) when it is a warning."""
         value = items.get(name) or ""
+        allowed = getattr(self.lists, BY_ID[rule_id].check.list_name)
         if not value or value in allowed:
             return value
-        if upper:
-            value = value.upper()
+        value = value.upper()
         if value not in allowed:
             listed = ", ".join(sorted(allowed, key=lambda c: (len(c), c)))
-            self.add(f"{path}/{name}", f"{name} must be one of {listed} (got {value[:10]!r})", severity)
-            return "" if severity == ERROR else value
+            self.add(rule_id, f"{path}/{name}", item=name, listed=listed, value=value)
+            return "" if BY_ID[rule_id].severity == ERROR else value
         return value
+
+    def placement_rank(self, items: dict, path: str) -> None:
+        """PlacementRank: a whole number (an error), and 1 or 2 (a warning; the placements are still ordered by it)."""
+        rank = items.get("PlacementRank", "")
+        if rank and not rank.isdecimal():
+            self.add("rank-whole", f"{path}/PlacementRank", item="PlacementRank", value=rank)
+        elif rank and not _CHECK["placement-rank"](rank):
+            self.add("placement-rank", f"{path}/PlacementRank", value=int(rank))
 
     def in_order(self, earlier, later, path: str, later_name: str, earlier_name: str) -> None:
         if earlier is not None and later is not None and later < earlier:
-            self.add(f"{path}/{later_name}", f"{later_name} ({later}) is before {earlier_name} ({earlier})")
+            self.add("date-order", f"{path}/{later_name}", item=later_name, value=later, earlier=earlier_name,
+                     earlier_value=earlier)
 
 
 def check_header(header: Header | None, *, expected_la: str | None = None) -> tuple[HeaderInfo, list[dict]]:
     """Check ``Message/Header``: CollectionDetails Year and ReferenceDate are required; LEA must match."""
     info = HeaderInfo()
     problems: list[dict] = []
+
+    def add(rule_id: str, path: str, **fields) -> None:
+        problems.append(rule_problem(rule_id, 0, path, **fields))
+
     if header is None:
-        problems.append(problem(0, "Message/Header", "The Header is missing (it must come before the persons)"))
+        add("header-missing", "Message/Header")
         return info, problems
     base = "Message/Header/CollectionDetails"
     year = header.collection.get("Year", "")
     if not year:
-        problems.append(problem(0, f"{base}/Year", "Year is missing: it is required"))
+        add("header-required", f"{base}/Year", item="Year")
     elif not (year.isdecimal() and len(year) == 4 and 2000 <= int(year) <= 2100):
-        problems.append(problem(0, f"{base}/Year", f"Year must be a four-digit year (got {year[:10]!r})"))
+        add("header-year", f"{base}/Year", value=year)
     else:
         info.year = int(year)
     reference = header.collection.get("ReferenceDate", "")
     if not reference:
-        problems.append(problem(0, f"{base}/ReferenceDate", "ReferenceDate is missing: it is required"))
+        add("header-required", f"{base}/ReferenceDate", item="ReferenceDate")
     else:
         info.reference_date = parse_date(reference)
         if info.reference_date is None:
-            rule = f"ReferenceDate is not a date in the form YYYY-MM-DD (got {reference[:20]!r})"
-            problems.append(problem(0, f"{base}/ReferenceDate", rule))
+            add("header-reference-date", f"{base}/ReferenceDate", value=reference)
     collection = header.collection.get("Collection", "")
     if collection and collection.upper() != "SEN2":
-        problems.append(problem(0, f"{base}/Collection", f"Collection is {collection[:20]!r}, not 'SEN2'", WARNING))
+        add("header-collection", f"{base}/Collection", value=collection)
     for part, items in (("CollectionDetails", header.collection), ("Source", header.source)):
         for name in sorted(items.keys() - HEADER_ITEMS[part]):
-            problems.append(problem(0, f"Message/Header/{part}/{name[:40]}", unknown_item_rule(f"{part}/{name}"),
-                                    WARNING))
+            problems.append(unknown_item_problem(0, f"Message/Header/{part}/{name[:40]}", f"{part}/{name}"))
     for name in sorted(header.other.keys() - HEADER_ITEMS["Header"]):
-        problems.append(problem(0, f"Message/Header/{name[:40]}", unknown_item_rule(f"Header/{name}"), WARNING))
+        problems.append(unknown_item_problem(0, f"Message/Header/{name[:40]}", f"Header/{name}"))
     info.lea = header.source.get("LEA", "")
     info.software = header.source.get("SoftwareCode", "")
     if expected_la is not None:
         if not info.lea:
-            problems.append(problem(0, "Message/Header/Source/LEA", "LEA is missing: it is required"))
+            add("header-required", "Message/Header/Source/LEA", item="LEA")
         elif info.lea != expected_la:
-            problems.append(
-                problem(
-                    0,
-                    "Message/Header/Source/LEA",
-                    f"The file is for LA {info.lea[:10]!r} but is being imported into an area with LA code "
-                    f"{expected_la!r}",
-                )
-            )
+            add("header-la", "Message/Header/Source/LEA", value=info.lea, expected=expected_la)
     return info, problems
 
 
 def unknown_item_rule(name: str) -> str:
     """The warning for a name that is not in the specification (``name`` is ``Element/Item``)."""
     element, _, item = name.rpartition("/")
-    return (f"{item} is not an item of {element} in the SEN2 specification; it was ignored (first seen here; "
-            "later ones are not listed)")
+    return BY_ID["item-unknown"].word(item=item, element=element)
+
+
+def unknown_item_problem(position: int, path: str, name: str) -> dict:
+    """The problem for a name that is not in the specification, first seen at ``path``."""
+    element, _, item = name.rpartition("/")
+    return rule_problem("item-unknown", position, path, item=item, element=element)
 
 
 def unknown_items(person: Person) -> dict[str, str]:
@@ -283,41 +277,37 @@ def check_person(person: Person, header: HeaderInfo, lists: CodeLists | None = N
     birth = c.date(items, "PersonBirthDate", path, required=True, personal=True)
     if birth is not None and reference_date is not None:
         if birth > reference_date:
-            c.add(f"{path}/PersonBirthDate", "PersonBirthDate is after the ReferenceDate")
+            c.add("birth-after-reference", f"{path}/PersonBirthDate")
         elif reference_date.year - birth.year > 26:
-            c.add(f"{path}/PersonBirthDate", "The person is over 25 at the ReferenceDate", WARNING)
+            c.add("over-25", f"{path}/PersonBirthDate")
     out.birth_date = birth
     sex = items.get("Sex", "")
     if not sex:
-        c.add(f"{path}/Sex", "Sex is missing", WARNING)
+        c.add("sex-missing", f"{path}/Sex")
     else:
-        out.sex = c.code(items, "Sex", path, lists.sex)
+        out.sex = c.code(items, "Sex", path, "sex")
     ethnicity = items.get("Ethnicity", "").upper()
     if ethnicity:
-        if _ETHNICITY.fullmatch(ethnicity):
+        if _CHECK["ethnicity"](ethnicity):
             out.ethnicity = ethnicity
         else:
-            c.add(f"{path}/Ethnicity", f"Ethnicity must be a four-letter code (got {ethnicity[:10]!r})", WARNING)
+            c.add("ethnicity", f"{path}/Ethnicity", value=ethnicity)
     postcode = items.get("PostCode", "")
     if postcode:
         out.postcode_district = postcode_district(postcode)
         if not out.postcode_district:
-            c.add(f"{path}/PostCode", "PostCode is not a UK postcode; no district is kept", WARNING)
+            c.add("postcode", f"{path}/PostCode")
     upn = items.get("UPN", "").replace(" ", "").upper()
     uln = items.get("UniqueLearnerNumber", "").replace(" ", "")
-    if upn and not _UPN.fullmatch(upn):
-        c.add(f"{path}/UPN", "UPN is not 13 characters (a letter, 11 digits and a digit or letter)", WARNING)
-    if uln and not _ULN.fullmatch(uln):
-        c.add(f"{path}/UniqueLearnerNumber", "UniqueLearnerNumber is not 10 digits", WARNING)
+    if upn and not _CHECK["upn"](upn):
+        c.add("upn", f"{path}/UPN")
+    if uln and not _CHECK["uln"](uln):
+        c.add("uln", f"{path}/UniqueLearnerNumber")
     out.identifier = upn or uln
     if not (upn or uln or items.get("UPNunknown")):
-        c.add(
-            path,
-            "None of UPN, UniqueLearnerNumber or UPNunknown is given: the person cannot be linked across returns",
-            WARNING,
-        )
+        c.add("no-identifier", path)
     if not person.requests:
-        c.add(f"{path}/Requests", "The person has no Requests: nothing about them can be counted", WARNING)
+        c.add("no-requests", f"{path}/Requests")
 
     for r_index, request in enumerate(person.requests, 1):
         out.requests.append(_check_request(c, request, f"{path}/Requests[{r_index}]", reference_date))
@@ -325,19 +315,16 @@ def check_person(person: Person, header: HeaderInfo, lists: CodeLists | None = N
 
 
 def _check_request(c: _Checker, request, path: str, reference_date: date | None) -> dict:
-    lists = c.lists
     items = c.canon(request.items, "Requests", path)
     received = c.date(items, "ReceivedDate", path, required=True)
     outcome_date = c.date(items, "RequestOutcomeDate", path)
-    outcome = c.code(items, "RequestOutcome", path, lists.request_outcome)
+    outcome = c.code(items, "RequestOutcome", path, "request-outcome")
     c.in_order(received, outcome_date, path, "RequestOutcomeDate", "ReceivedDate")
     if received is not None and reference_date is not None and received > reference_date:
-        c.add(f"{path}/ReceivedDate", f"ReceivedDate ({received}) is after the ReferenceDate ({reference_date})",
-              WARNING)  # fmt: skip
+        c.add("received-after-reference", f"{path}/ReceivedDate", value=received, reference_date=reference_date)
     if outcome and outcome != "H" and outcome_date is None and "RequestOutcomeDate" not in items:
-        c.add(f"{path}/RequestOutcomeDate", f"RequestOutcome is {outcome!r} but RequestOutcomeDate is missing",
-              WARNING)  # fmt: skip
-    source = c.code(items, "RequestSource", path, lists.request_source)
+        c.add("request-outcome-undated", f"{path}/RequestOutcomeDate", value=outcome)
+    source = c.code(items, "RequestSource", path, "request-source")
     row = {
         "received_date": received,
         "request_source": int(source) if source else None,
@@ -362,7 +349,7 @@ def _check_request(c: _Checker, request, path: str, reference_date: date | None)
         "active_plans": [],
     }
     if len(request.assessments) > 1:
-        c.add(f"{path}/Assessment", "More than one Assessment in one request: only the first is used", WARNING)
+        c.add("assessments-many", f"{path}/Assessment")
     if request.assessments:
         _check_assessment(c, request.assessments[0], f"{path}/Assessment", row, outcome)
     for a_index, active in enumerate(request.active_plans, 1):
@@ -372,10 +359,9 @@ def _check_request(c: _Checker, request, path: str, reference_date: date | None)
 
 
 def _check_assessment(c: _Checker, assessment, path: str, row: dict, request_outcome: str) -> None:
-    lists = c.lists
     items = c.canon(assessment.items, "Assessment", path)
     received = row["received_date"]
-    row["assessment_outcome"] = c.code(items, "AssessmentOutcome", path, lists.assessment_outcome)
+    row["assessment_outcome"] = c.code(items, "AssessmentOutcome", path, "assessment-outcome")
     outcome_date = c.date(items, "AssessmentOutcomeDate", path)
     c.in_order(received, outcome_date, path, "AssessmentOutcomeDate", "ReceivedDate")
     row["assessment_outcome_date"] = outcome_date
@@ -388,7 +374,7 @@ def _check_assessment(c: _Checker, assessment, path: str, row: dict, request_out
     ):
         row[key] = c.flag(items, name, path)
     if len(assessment.named_plans) > 1:
-        c.add(f"{path}/NamedPlan", "More than one NamedPlan in one assessment: only the first is used", WARNING)
+        c.add("plans-many", f"{path}/NamedPlan")
     if not assessment.named_plans:
         return
     plan = assessment.named_plans[0]
@@ -403,14 +389,13 @@ def _check_assessment(c: _Checker, assessment, path: str, row: dict, request_out
         and (start - received).days > 364
         and start >= received
     ):
-        c.add(f"{p_path}/StartDate", "The plan was issued more than 52 weeks after the request", WARNING)
+        c.add("over-52-weeks", f"{p_path}/StartDate")
     row["plan_start_date"] = start
     # PlanRes is A or B (absent: not residential); 0 and 1, as some systems write it, are read as no and yes.
     # PlanWBP and DP hold codes the sources do not list: they are not checked (and not stored).
     plan_res = p_items.get("PlanRes", "")
-    if plan_res and plan_res not in lists.plan_res and plan_res.lower() not in FLAG_VALUES:
-        c.add(f"{p_path}/PlanRes", f"PlanRes must be A (38 to 51 weeks) or B (52 weeks) (got {plan_res[:10]!r})",
-              WARNING)  # fmt: skip
+    if plan_res and not _CHECK["plan-res"](plan_res, c.lists):
+        c.add("plan-res", f"{p_path}/PlanRes", value=plan_res)
     c.flag(p_items, "OA", p_path)
     budget = p_items.get("PB", "")
     if budget:
@@ -420,23 +405,21 @@ def _check_assessment(c: _Checker, assessment, path: str, row: dict, request_out
         elif len(budget) <= 2:
             row["personal_budget"] = budget.upper()
         else:
-            c.add(f"{p_path}/PB", f"PB must be a flag or a code of up to 2 characters (got {budget[:10]!r})", WARNING)
+            c.add("personal-budget", f"{p_path}/PB", value=budget)
     cease = c.date(p_items, "CeaseDate", p_path)
     c.in_order(start, cease, p_path, "CeaseDate", "StartDate")
     row["plan_cease_date"] = cease
-    reason = c.code(p_items, "CeaseReason", p_path, lists.cease_reason)
+    reason = c.code(p_items, "CeaseReason", p_path, "cease-reason")
     row["plan_cease_reason"] = int(reason) if reason else None
     if cease is not None and not reason and "CeaseReason" not in p_items:
-        c.add(f"{p_path}/CeaseReason", "CeaseDate is given but CeaseReason is missing", WARNING)
+        c.add("cease-unexplained", f"{p_path}/CeaseReason")
     if plan.plan_details:
         details = []
         for d_index, detail in enumerate(plan.plan_details, 1):
             d_path = f"{p_path}/PlanDetail[{d_index}]"
             detail = c.canon(detail, "PlanDetail", d_path)
-            code = c.code(detail, "SENsetting", d_path, lists.settings, severity=WARNING)
-            rank = detail.get("PlacementRank", "")
-            if rank and not rank.isdecimal():
-                c.add(f"{d_path}/PlacementRank", f"PlacementRank must be a whole number (got {rank[:10]!r})")
+            code = c.code(detail, "SENsetting", d_path, "setting")
+            c.placement_rank(detail, d_path)
             c.flag(detail, "SENunitIndicator", d_path)
             c.flag(detail, "ResourcedProvisionIndicator", d_path)
             details.append((_rank(detail, "PlacementRank"), d_index, code))
@@ -450,23 +433,20 @@ def start_of_academic_year(reference_date: date) -> date:
 
 
 def _check_active(c: _Checker, active, path: str, reference_date: date | None, request: dict) -> dict:
-    lists = c.lists
     items = c.canon(active.items, "ActivePlans", path)
     transfer = items.get("TransferLA", "")
-    if transfer and not _LA.fullmatch(transfer):
-        c.add(f"{path}/TransferLA", f"TransferLA must be a three-digit LA code (got {transfer[:10]!r})")
+    if transfer and not _CHECK["transfer-la"](transfer):
+        c.add("transfer-la", f"{path}/TransferLA", value=transfer)
         transfer = ""
     review_meeting = c.date(items, "ReviewMeeting", path)
     review_draft = c.date(items, "ReviewDraft", path)
     last_review = c.date(items, "LastReview", path)
     review_outcome = items.get("ReviewOutcome", "").upper()
     if len(review_outcome) > 2:
-        c.add(f"{path}/ReviewOutcome", f"ReviewOutcome must be a code of up to 2 characters (got "
-              f"{review_outcome[:10]!r})", WARNING)  # fmt: skip
+        c.add("review-outcome", f"{path}/ReviewOutcome", value=review_outcome)
         review_outcome = ""
     if last_review is not None and reference_date is not None and last_review > reference_date:
-        c.add(f"{path}/LastReview", f"LastReview ({last_review}) is after the ReferenceDate ({reference_date})",
-              WARNING)  # fmt: skip
+        c.add("last-review-after-reference", f"{path}/LastReview", value=last_review, reference_date=reference_date)
     start, cease = request["plan_start_date"], request["plan_cease_date"]
     row = {
         "transfer_la": transfer,
@@ -488,23 +468,50 @@ def _check_active(c: _Checker, active, path: str, reference_date: date | None, r
         and (cease is None or cease > reference_date),
         "placement_column": "",
     }
+    current = _current_placement(c, active.placements, path, reference_date)
+    if current is not None:
+        code, urn, ukprn, sen_unit, resourced = current
+        row["setting"] = code[:10]
+        row["setting_urn"] = urn if _CHECK["urn"](urn) else ""
+        row["setting_ukprn"] = ukprn if _CHECK["ukprn"](ukprn) else ""
+        row["sen_unit"] = sen_unit
+        row["resourced_provision"] = resourced
+    if active.needs:
+        needs = []
+        for n_index, need in enumerate(active.needs, 1):
+            n_path = f"{path}/SENneed[{n_index}]"
+            need = c.canon(need, "SENneed", n_path)
+            code = c.code(need, "SENtype", n_path, "sen-type")
+            rank = need.get("SENtypeRank", "")
+            if rank and not rank.isdecimal():
+                c.add("rank-whole", f"{n_path}/SENtypeRank", item="SENtypeRank", value=rank)
+            if code:
+                needs.append((_rank(need, "SENtypeRank"), n_index, code))
+        needs.sort()
+        if needs:
+            row["primary_need"] = needs[0][2]
+            row["other_needs"] = " ".join(code for _r, _i, code in needs[1:])[:60]
+    else:
+        c.add("no-need", f"{path}/SENneed")
+    return row
+
+
+def _current_placement(c: _Checker, placements: list, path: str, reference_date: date | None) -> tuple | None:
+    """Check each PlacementDetail; the one at the reference date as (code, URN, UKPRN, SEN unit, resourced)."""
     current = None
-    for p_index, placement in enumerate(active.placements, 1):
+    for p_index, placement in enumerate(placements, 1):
         p_path = f"{path}/PlacementDetail[{p_index}]"
         placement = c.canon(placement, "PlacementDetail", p_path)
-        code = c.code(placement, "SENsetting", p_path, lists.settings, severity=WARNING)
+        code = c.code(placement, "SENsetting", p_path, "setting")
         urn = placement.get("URN", "")
-        if urn and not _URN.fullmatch(urn):
-            c.add(f"{p_path}/URN", f"URN must be 6 or 7 digits (got {urn[:10]!r})", WARNING)
+        if urn and not _CHECK["urn"](urn):
+            c.add("urn", f"{p_path}/URN", value=urn)
         ukprn = placement.get("UKPRN", "")
-        if ukprn and not _UKPRN.fullmatch(ukprn):
-            c.add(f"{p_path}/UKPRN", f"UKPRN must be 8 digits starting with 1 (got {ukprn[:10]!r})", WARNING)
+        if ukprn and not _CHECK["ukprn"](ukprn):
+            c.add("ukprn", f"{p_path}/UKPRN", value=ukprn)
         if not (urn or ukprn or code):
-            c.add(p_path, "None of URN, UKPRN or SENsetting is given: the placement cannot be counted in a setting",
-                  WARNING)  # fmt: skip
-        rank = placement.get("PlacementRank", "")
-        if rank and not rank.isdecimal():
-            c.add(f"{p_path}/PlacementRank", f"PlacementRank must be a whole number (got {rank[:10]!r})")
+            c.add("placement-unnamed", p_path)
+        c.placement_rank(placement, p_path)
         sen_unit = c.flag(placement, "SENunitIndicator", p_path)
         resourced = c.flag(placement, "ResourcedProvisionIndicator", p_path)
         entry = c.date(placement, "EntryDate", p_path)
@@ -520,28 +527,4 @@ def _check_active(c: _Checker, active, path: str, reference_date: date | None, r
             key = (_rank(placement, "PlacementRank"), -(entry or date.min).toordinal(), p_index)
             if current is None or key < current[0]:
                 current = (key, code, urn, ukprn, sen_unit, resourced)
-    if current is not None:
-        _key, code, urn, ukprn, sen_unit, resourced = current
-        row["setting"] = code[:10]
-        row["setting_urn"] = urn if _URN.fullmatch(urn) else ""
-        row["setting_ukprn"] = ukprn if _UKPRN.fullmatch(ukprn) else ""
-        row["sen_unit"] = sen_unit
-        row["resourced_provision"] = resourced
-    if active.needs:
-        needs = []
-        for n_index, need in enumerate(active.needs, 1):
-            n_path = f"{path}/SENneed[{n_index}]"
-            need = c.canon(need, "SENneed", n_path)
-            code = c.code(need, "SENtype", n_path, c.lists.sen_type)
-            rank = need.get("SENtypeRank", "")
-            if rank and not rank.isdecimal():
-                c.add(f"{n_path}/SENtypeRank", f"SENtypeRank must be a whole number (got {rank[:10]!r})")
-            if code:
-                needs.append((_rank(need, "SENtypeRank"), n_index, code))
-        needs.sort()
-        if needs:
-            row["primary_need"] = needs[0][2]
-            row["other_needs"] = " ".join(code for _r, _i, code in needs[1:])[:60]
-    else:
-        c.add(f"{path}/SENneed", "No SENneed is given for this active plan", WARNING)
-    return row
+    return current[1:] if current is not None else None

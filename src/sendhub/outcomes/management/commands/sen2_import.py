@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
 from sendhub.accounts.models import LocalArea
+from sendhub.outcomes.sen2.summary import plural, warnings_summary
 
 PROGRESS_STEP = 5000
 
@@ -80,8 +81,8 @@ class Command(BaseCommand):
                 self.style.SUCCESS(
                     f"Imported {path.name} for {area.name} (SEN2 {result.sen2_return.collection_year}): "
                     f"{counts.get('persons', 0)} persons, {counts.get('requests', 0)} requests, "
-                    f"{counts.get('active_plans', 0)} active plans, {result.warning_count} warnings, "
-                    f"in {result.seconds:.1f} s."
+                    f"{counts.get('active_plans', 0)} active plans, in {result.seconds:.1f} s; "
+                    f"{warnings_summary(result.warnings, result.warning_count)}."
                 )
             )
         for warning in result.warnings:
@@ -95,8 +96,9 @@ class Command(BaseCommand):
             )
         if result.sen2_return is None:
             self.stderr.write(
-                f"{path.name} was not imported: {result.error_count} error(s), {result.warning_count} warning(s) "
-                f"({result.seconds:.1f} s). Nothing was stored."
+                f"{path.name} was not imported: {plural(result.error_count, 'error')} and "
+                f"{warnings_summary(result.warnings, result.warning_count)} ({result.seconds:.1f} s). "
+                "Nothing was stored."
             )
             for error in result.errors:
                 self.stderr.write(describe(error))
