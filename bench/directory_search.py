@@ -311,7 +311,8 @@ def baseline(params: dict) -> list:
     """The naive way: everything into Python, then filter, score and sort there."""
     from sendhub.directory import models as m
     from sendhub.directory.geo import haversine_km
-    from sendhub.directory.search import _pattern, query_concepts
+    from sendhub.directory.search import query_concepts
+    from sendhub.directory.search.filters import pattern as _pattern
     from sendhub.directory.taxonomies import AGE_GROUP, NEED, SERVICE_TYPE, term_id
 
     concepts = query_concepts(params.get("text", ""))

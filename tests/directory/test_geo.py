@@ -73,6 +73,37 @@ def test_haversine_known_distances():
     assert haversine_km(53.0, -2.0, 53.0, -2.0) == 0
 
 
+# A pair whose haversine term rounds to 1.0000000000000002: without the clamp, asin raises "math domain error".
+NEAR_ANTIPODES = ((69.51232454868148, 86.5812282599507), (-69.51232454868148, 86.5812282599507 + 180))
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [((0.0, 0.0), (0.0, 180.0)), ((90.0, 0.0), (-90.0, 0.0)), NEAR_ANTIPODES],
+)
+def test_haversine_is_half_the_earth_at_the_antipodes_and_never_raises(one, other):
+    half_way_round = math.pi * geo.EARTH_RADIUS_KM
+    assert haversine_km(*one, *other) == pytest.approx(half_way_round, rel=1e-9)
+    assert haversine_km(*other, *one) == pytest.approx(half_way_round, rel=1e-9)
+    assert geo.haversine_from(*one)(*other) == pytest.approx(half_way_round, rel=1e-9)
+
+
+@pytest.mark.parametrize("point", [(0.0, 0.0), (90.0, 0.0), (-90.0, 45.0), (53.7632, -2.7031), (0.0, 180.0)])
+def test_haversine_is_zero_from_a_point_to_itself_and_symmetric(point):
+    assert haversine_km(*point, *point) == 0
+    assert geo.haversine_from(*point)(*point) == 0
+    other = (point[0] / 2, point[1] / 3 + 1)
+    assert haversine_km(*point, *other) == haversine_km(*other, *point) > 0
+
+
+def test_one_distance_function():
+    """Listings' districts and coverage distances use the search's distance function, not a copy of it."""
+    from sendhub.directory import selectors, services
+
+    assert services.haversine_km is haversine_km
+    assert selectors.haversine_km is haversine_km
+
+
 @given(st.floats(49.5, 59), st.floats(-8, 1.8), st.floats(0.5, 200), st.floats(0, 2 * math.pi), st.floats(0, 0.999))
 def test_bounding_box_contains_every_point_within_the_radius(lat, lon, km, bearing, fraction):
     # A point at distance fraction*km in direction bearing (spherical destination formula).

@@ -23,7 +23,6 @@ from sendhub.directory.models import (
 from sendhub.directory.search import (
     build_search_text,
     index_service,
-    parse_query,
     reindex,
     search_services,
     stem,
@@ -404,16 +403,3 @@ def test_reindex_fills_search_text(listings):
     assert reindex() == 6
     assert search_services(text="autism").total == 2
     assert listings["dyslexia"].pk in {h.service.pk for h in search_services(text="specific learning").hits}
-
-
-# A sentence to filters -------------------------------------------------------------------------------------
-
-
-def test_parse_query():
-    parsed = parse_query("support groups for autism within 5 miles of PR1")
-    assert (parsed.service_type, parsed.need, parsed.place) == ("support-group", "autism", "PR1")
-    assert parsed.radius_km == pytest.approx(8.047, abs=0.01)
-    assert parsed.text == "support groups for autism"
-    free = parse_query("free swimming on Saturdays near Preston")
-    assert (free.free, free.day, free.place, free.service_type) == (True, "SA", "Preston", "leisure")
-    assert parse_query("ADHD coffee morning within 10 km of PR1 2HE").radius_km == 10

@@ -17,14 +17,14 @@ from django.test.utils import CaptureQueriesContext
 from sendhub.directory import services, taxonomies
 from sendhub.directory.models import ListingChange, Service, ServiceWord
 from sendhub.directory.search import (
-    _pattern,
-    _prefix_end,
     index_service,
     listing_words,
     query_concepts,
     reindex,
     search_services,
 )
+from sendhub.directory.search.filters import pattern as _pattern
+from sendhub.directory.search.filters import prefix_end as _prefix_end
 from tests.directory.test_pages import listing_data, make_listing, provider
 from tests.directory.test_search import BLACKPOOL, CHORLEY, LANCASTER, PRESTON, make_service
 

@@ -2,31 +2,22 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from django import forms
 
 from sendhub.accounts.models import LocalArea
-from sendhub.directory import taxonomies
+from sendhub.directory import geo, schedules, taxonomies
 from sendhub.directory.models import DirectoryOrganisation, ProblemReport
+from sendhub.directory.services import district_for
 from sendhub.directory.weblinks import validate_web_url
 from sendhub.web.forms import GovukDateInput, GovukForm
 
-DAYS = [
-    ("MO", "Monday"),
-    ("TU", "Tuesday"),
-    ("WE", "Wednesday"),
-    ("TH", "Thursday"),
-    ("FR", "Friday"),
-    ("SA", "Saturday"),
-    ("SU", "Sunday"),
-]
+DAYS = list(zip(schedules.DAYS, schedules.DAY_NAMES, strict=True))  # ("MO", "Monday"), ...
 DAY_NAMES = dict(DAYS)
 MILES = [("", "Any distance"), ("1", "1 mile"), ("2", "2 miles"), ("3", "3 miles"), ("5", "5 miles"),
          ("10", "10 miles"), ("20", "20 miles")]
 KM_PER_MILE = 1.609344
-COORDINATES = re.compile(r"^\s*(-?\d{1,2}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
 
 PROBLEMS = [
     ("closed", "The service has closed or stopped running"),
@@ -42,17 +33,6 @@ PROBLEM_NAMES = dict(PROBLEMS)
 def term_choices(key: str, blank: str | None = None) -> list[tuple[str, str]]:
     choices = [(t.code, t.name) for t in taxonomies.terms(key)]
     return [("", blank), *choices] if blank is not None else choices
-
-
-def parse_coordinates(text: str) -> tuple[float, float] | None:
-    """'53.76,-2.70' (what 'use my location' fills in) as (latitude, longitude), or None."""
-    match = COORDINATES.match(text or "")
-    if not match:
-        return None
-    lat, lon = float(match.group(1)), float(match.group(2))
-    if -90 <= lat <= 90 and -180 <= lon <= 180:
-        return lat, lon
-    return None
 
 
 # Public search ----------------------------------------------------------------------------------------
@@ -72,7 +52,9 @@ class SearchForm(GovukForm):
                            help_text="A postcode (PR1 2HE), postcode district (PR1) or town (Chorley)")
     miles = forms.ChoiceField(label="Distance", required=False, choices=MILES)
     sort = forms.ChoiceField(label="Sort by", required=False, initial="relevance",
-                             choices=[("relevance", "Best match"), ("distance", "Nearest first")])
+                             choices=[("relevance", "Best match"), ("distance", "Nearest first")],
+                             help_text="Best match lists services with all your words first, nearest first among "
+                                       "equally good matches")
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -237,8 +219,6 @@ class ListingForm(GovukForm):
         return " ".join((self.cleaned_data.get("postcode") or "").upper().split())
 
     def clean(self):
-        from sendhub.directory import geo
-
         data = super().clean()
         low, high = data.get("minimum_age"), data.get("maximum_age")
         if low is not None and high is not None and high < low:
@@ -262,8 +242,6 @@ class ListingForm(GovukForm):
 
     def listing_data(self) -> dict:
         """The cleaned values as plain JSON (what a ListingChange stores and services.save_listing applies)."""
-        from sendhub.directory.services import district_for
-
         data = self.cleaned_data
         lat = self.resolved.latitude if self.resolved else None
         lon = self.resolved.longitude if self.resolved else None

@@ -92,10 +92,15 @@ def outcode_of(text: str) -> str:
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """The great-circle distance in km: the one distance function (search, coverage, districts, the ORUK API).
+
+    The haversine ``a`` is clamped to [0, 1] before its square root: rounding takes it a hair above 1 for
+    near-antipodal points (``asin`` would then raise) and could take it below 0 for a coordinate a hair past a
+    pole (``sqrt`` would raise)."""
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, max(0.0, a))))
 
 
 def haversine_from(lat1: float, lon1: float) -> Callable[[float, float], float]:
@@ -109,7 +114,7 @@ def haversine_from(lat1: float, lon1: float) -> Callable[[float, float], float]:
         p2 = radians(lat2)
         dp, dl = p2 - p1, radians(lon2 - lon1)
         a = sin(dp / 2) ** 2 + cos_p1 * cos(p2) * sin(dl / 2) ** 2
-        return 2 * EARTH_RADIUS_KM * asin(min(1.0, sqrt(a)))
+        return 2 * EARTH_RADIUS_KM * asin(sqrt(min(1.0, max(0.0, a))))
 
     return distance
 

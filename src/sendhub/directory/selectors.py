@@ -13,6 +13,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from sendhub.accounts.models import LocalArea
 from sendhub.directory import taxonomies
+from sendhub.directory.geo import haversine_km
 from sendhub.directory.models import (
     Attribute,
     ListingChange,
@@ -22,7 +23,6 @@ from sendhub.directory.models import (
     Service,
     ServiceAtLocation,
 )
-from sendhub.directory.services import haversine_km
 
 REVIEW_SOON_DAYS = 14
 
@@ -31,13 +31,6 @@ def with_locations(queryset: QuerySet) -> QuerySet:
     return queryset.select_related("organization", "area").prefetch_related(
         Prefetch("service_at_locations", queryset=ServiceAtLocation.objects.select_related("location"))
     )
-
-
-def district_of(service: Service) -> str:
-    for sal in service.service_at_locations.all():
-        if sal.location.district:
-            return sal.location.district
-    return ""
 
 
 def listing_list(area: LocalArea, filters: dict | None = None, today: date | None = None) -> QuerySet:

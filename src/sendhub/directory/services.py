@@ -7,7 +7,6 @@ it while it waits for approval, and :func:`save_listing` applies it.
 
 from __future__ import annotations
 
-import math
 import re
 from datetime import date, time
 
@@ -15,7 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from sendhub.accounts.models import LocalArea
-from sendhub.directory import taxonomies
+from sendhub.directory import schedules, taxonomies
+from sendhub.directory.geo import haversine_km
 from sendhub.directory.models import (
     Accessibility,
     Address,
@@ -33,6 +33,7 @@ from sendhub.directory.models import (
     ServiceAtLocation,
     TaxonomyTerm,
 )
+from sendhub.directory.search import index_service
 
 # Taxonomies a listing form edits: key in the data dict -> taxonomy key.
 TERM_FIELDS = {
@@ -176,9 +177,8 @@ def _display(key: str, value, organisations: dict[str, str], term_names: dict[st
     if key in TERM_FIELDS:
         return ", ".join(term_names.get(f"{TERM_FIELDS[key]}:{c}", c) for c in value)
     if key == "days":
-        from sendhub.directory.forms import DAY_NAMES
-
-        return ", ".join(DAY_NAMES.get(d, d) for d in value)
+        names = dict(zip(schedules.DAYS, schedules.DAY_NAMES, strict=True))
+        return ", ".join(names.get(d, d) for d in value)
     if key == "is_free":
         return "Yes" if value else "No"
     if key == "frequency":
@@ -219,13 +219,6 @@ def diff(before: dict | None, after: dict) -> list[dict]:
 # Places -------------------------------------------------------------------------------------------------
 
 
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 6371.0088 * 2 * math.asin(math.sqrt(a))
-
-
 def district_for(area: LocalArea, latitude: float | None, longitude: float | None, postcode: str = "") -> str:
     """The local authority district of a point: from the postcode when we know it, else the nearest place."""
     if postcode:
@@ -254,11 +247,7 @@ def district_code(name: str) -> str | None:
 
 
 def _index(service: Service) -> None:
-    try:
-        from sendhub.directory import search
-    except ImportError:  # the search module is not installed yet
-        return
-    search.index_service(service)
+    index_service(service)
 
 
 def _parse_time(value: str) -> time | None:

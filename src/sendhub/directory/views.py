@@ -125,6 +125,7 @@ class Result:
     next_meeting: datetime | None
     terms: dict
     district: str
+    partial_match: bool = False  # matches only some of the keywords: labelled, and ranked after the full matches
 
     @property
     def next_meeting_text(self) -> str:
@@ -224,9 +225,11 @@ class SearchView(PublicAreaMixin, TemplateView):
                     next_meeting=hit.next_meeting,
                     terms=terms.get(hit.service.pk) or selectors.empty_terms(),
                     district=hit.district,
+                    partial_match=hit.partial_match,
                 )
                 for hit in found.hits
             ],
+            order=found.order,
             page_obj=Paginator(range(found.total), PER_PAGE).get_page(found.page) if found.total else None,
         )
         return context

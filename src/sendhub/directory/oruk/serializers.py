@@ -47,6 +47,7 @@ from sendhub.directory.models import (
     Taxonomy,
     TaxonomyTerm,
 )
+from sendhub.directory.oruk.fields import PUBLISHED_SERVICE_FIELDS, SCHEDULE_FIELDS
 from sendhub.directory.weblinks import is_web_url
 
 Json = dict[str, Any]
@@ -312,29 +313,6 @@ def _contact_dict(contact: Contact) -> Json:
     return out
 
 
-SCHEDULE_FIELDS = (
-    "valid_from",
-    "valid_to",
-    "dtstart",
-    "timezone",
-    "until",
-    "count",
-    "wkst",
-    "freq",
-    "interval",
-    "byday",
-    "byweekno",
-    "bymonthday",
-    "byyearday",
-    "description",
-    "opens_at",
-    "closes_at",
-    "schedule_link",
-    "attending_type",
-    "notes",
-)
-
-
 def _schedule_dict(schedule: Schedule) -> Json:
     out: Json = {"id": str(schedule.pk)}
     _put(out, "service_id", schedule.service_id)
@@ -368,23 +346,6 @@ def _funding_dict(funding: Funding) -> Json:
     return out
 
 
-SERVICE_FIELDS = (
-    "description",
-    "url",
-    "email",
-    "status",
-    "fees",
-    "accreditations",
-    "eligibility_description",
-    "minimum_age",
-    "maximum_age",
-    "assured_date",
-    "assurer_email",
-    "alert",
-    "last_modified",
-)
-
-
 def service_dict(
     service: Service,
     *,
@@ -395,9 +356,8 @@ def service_dict(
 ) -> Json:
     """One service: one-to-one fields and its organisation; with ``full``, everything nested."""
     out: Json = {"id": str(service.pk), "organization_id": str(service.organization_id), "name": service.name}
-    for field in SERVICE_FIELDS:
-        value = service.fees_description if field == "fees" else getattr(service, field)
-        _put(out, field, value)
+    for key, column in PUBLISHED_SERVICE_FIELDS:
+        _put(out, key, getattr(service, column))
     if with_organization:
         out["organization"] = organization_dict(service.organization, full=full, attributes=attributes)
     if not full:
