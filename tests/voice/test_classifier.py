@@ -14,9 +14,9 @@ from sendhub.voice.backends import THEMES, BackendUnavailable, get_backend
 from sendhub.voice.models import ClassifierModel
 
 EVALUATION = Path(__file__).resolve().parents[1] / "data" / "voice_evaluation.jsonl"
-# Documented in docs/voice-evaluation.md; measured 0.815 when the floor was set. A drop below it fails.
-MACRO_F1_FLOOR = 0.75
-SENTIMENT_ACCURACY_FLOOR = 0.80
+# Issue 17's goals, documented in docs/voice-evaluation.md (``sendhub voice evaluate``). A drop below them fails.
+MACRO_F1_FLOOR = 0.85
+SENTIMENT_ACCURACY_FLOOR = 0.85
 
 
 def evaluation_rows() -> list[dict]:
@@ -43,11 +43,11 @@ def per_theme_f1(rows, predictions) -> dict[str, float]:
 def test_the_evaluation_set_is_separate_and_large_enough():
     rows = evaluation_rows()
     seed = {row["text"].strip().lower() for row in training.load_seed()}
-    assert len(rows) >= 300
+    assert len(rows) >= 600
     assert len(training.load_seed()) >= 900
     assert not [row["text"] for row in rows if row["text"].strip().lower() in seed]
     assert {theme for row in rows for theme in row["themes"]} == set(THEMES)
-    assert {row["sentiment"] for row in rows} == {"negative", "neutral", "positive"}
+    assert {row["sentiment"] for row in rows} == {"negative", "mixed", "neutral", "positive"}
 
 
 def test_macro_f1_on_the_evaluation_set_stays_above_the_documented_floor():
@@ -58,6 +58,13 @@ def test_macro_f1_on_the_evaluation_set_stays_above_the_documented_floor():
     assert macro >= MACRO_F1_FLOOR, scores
     accuracy = np.mean([p.sentiment == row["sentiment"] for p, row in zip(predictions, rows, strict=True)])
     assert accuracy >= SENTIMENT_ACCURACY_FLOOR
+    # No comment labelled negative is tagged praise (precision of praise on negative comments = 1.0).
+    praised_complaints = [
+        row["text"]
+        for p, row in zip(predictions, rows, strict=True)
+        if row["sentiment"] == "negative" and "praise" in p.themes
+    ]
+    assert praised_complaints == []
 
 
 def test_predictions_have_themes_above_threshold_and_a_sentiment():
@@ -80,7 +87,9 @@ def test_classify_trains_and_stores_a_global_model_on_first_use_then_reuses_it(a
     [prediction] = classifier.classify(["The school taxi was late every morning this week."], area=area)
     assert "transport" in prediction.themes
     model = ClassifierModel.objects.get()
-    assert (model.area, model.backend, model.is_current, model.training_size) == (None, "tfidf", True, 1000)
+    assert (model.area, model.backend, model.is_current, model.training_size) == (
+        None, "tfidf", True, len(training.load_seed())
+    )
     with django_assert_num_queries(1):  # the current model's id; the trained model is cached in process
         classifier.classify(["Another comment"], area=area)
 
@@ -122,7 +131,7 @@ def test_embeddings_backend_trains_and_predicts():
     examples = training.seed_examples()[:80]
     model, metrics = get_backend("embeddings").train(examples)
     [prediction] = model.predict(["The wait for speech and language therapy is over a year."])
-    assert prediction.sentiment in {"negative", "neutral", "positive"}
+    assert prediction.sentiment in {"negative", "mixed", "neutral", "positive"}
     assert set(metrics["thresholds"]) <= set(THEMES)
     restored = training.load_state(training.dump_state(model))
-    assert restored.predict(["x"])[0].sentiment in {"negative", "neutral", "positive"}
+    assert restored.predict(["x"])[0].sentiment in {"negative", "mixed", "neutral", "positive"}

@@ -156,8 +156,8 @@ def test_consent_keeps_contact_details_and_the_original_wording(client, area):
 def test_a_bad_phone_number_and_email_are_explained(client, area):
     response = post(client, area, consent_to_contact="on", contact_email="not-an-email", contact_phone="call me")
     assert error_summary(response) == {
-        "#id_contact_email": "Email address: Enter an email address in the correct format, like name@example.com",
-        "#id_contact_phone": "Phone number: Enter a phone number, like 01632 960 001 or 07700 900 982",
+        "#id_contact_email": "Enter an email address in the correct format, like name@example.com",
+        "#id_contact_phone": "Enter a phone number, like 01632 960 001 or 07700 900 982",
     }
 
 
@@ -165,8 +165,8 @@ def test_missing_answers_are_linked_from_the_error_summary(client, area):
     response = post(client, area, text="", respondent=None)
     assert response.status_code == 200
     assert error_summary(response) == {
-        "#id_text": "Tell us about your experience: Tell us about your experience",
-        "#id_respondent": "Who is writing?: Select who is writing",
+        "#id_text": "Tell us about your experience: Enter what happened, what went well or what could be better",
+        "#id_respondent": "Select who is writing",
     }
     soup = BeautifulSoup(response.content, "html.parser")
     assert "govuk-textarea--error" in soup.select_one("#id_text")["class"]

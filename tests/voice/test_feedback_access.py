@@ -118,11 +118,10 @@ def test_every_failure_gives_the_same_answer(client, area, other_area, case):
 @pytest.mark.parametrize(
     ("reference", "proof", "errors"),
     [
-        ("", "", {"#id_reference": "Reference number: Enter your reference number",
-                  "#id_proof": "Your code, or the email address you gave us: Enter your code, or the email address "
-                               "you gave us"}),
-        ("FB-12345", "ABCD-EFGH", {"#id_reference": "Reference number: Enter the reference number as it was shown "
-                                                    "to you, like FB-KX7P4QRM"}),
+        ("", "", {"#id_reference": "Enter your reference number",
+                  "#id_proof": "Enter your code, or the email address you gave us"}),
+        ("FB-12345", "ABCD-EFGH", {"#id_reference": "Enter the reference number as it was shown to you, like "
+                                                    "FB-KX7P4QRM"}),
         ("x" * 40, "ABCD-EFGH", {"#id_reference": "Reference number: Ensure this value has at most 30 characters "
                                                   "(it has 40)."}),
     ],

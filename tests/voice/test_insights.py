@@ -78,7 +78,7 @@ def test_by_district_and_by_part(area):
     assert parts["ehc"].comments == 1 and parts["other"].comments == 1 and parts["local_offer"].comments == 0
 
     split = {row.key: row.count for row in insights.sentiment_split(area)}
-    assert split == {"negative": 2, "neutral": 1, "positive": 2}
+    assert split == {"negative": 2, "mixed": 0, "neutral": 1, "positive": 2}
 
 
 def test_emerging_themes_compare_the_last_three_whole_months_with_the_six_before(area):

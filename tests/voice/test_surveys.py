@@ -119,7 +119,7 @@ def test_building_questions(client_for, admin_user, area):
     survey = make_survey(area)
     add = surveys_url(area, "question-create", survey.pk)
     bad = client.post(add, {"text": "Which school?", "kind": "single", "choices_text": "Only one", "required": "on"})
-    assert error_summary(bad) == {"#id_choices_text": "Options: Enter at least 2 options, one on each line"}
+    assert error_summary(bad) == {"#id_choices_text": "Enter at least 2 options, one on each line"}
     bad = client.post(add, {"text": "Any comments?", "kind": "free_text", "is_trust_question": "on"})
     assert "#id_is_trust_question" in error_summary(bad)
     missing = client.post(add, {"text": ""})

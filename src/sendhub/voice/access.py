@@ -137,12 +137,16 @@ def describe(feedback: Feedback) -> list[tuple[str, str]]:
     ]
     if comment is not None:
         themes = dict(Theme.choices)
-        tags = sorted(str(themes.get(t.theme, t.theme)) for t in comment.tags.filter(rejected=False))
+        # Only themes a member of staff has confirmed: the classifier's suggestions are never shown to the writer.
+        tags = sorted(str(themes.get(t.theme, t.theme)) for t in comment.tags.filter(confirmed=True, rejected=False))
         not_kept = _("Not kept: you did not agree to be contacted")
         rows += [
             (_("What you wrote, as you wrote it"), comment.original_text or not_kept),
             (_("What you wrote, with personal details removed (what staff read)"), comment.text),
-            (_("Themes we found in it"), ", ".join(tags) or _("None yet")),
+            (
+                _("What it is about, as recorded by our staff"),
+                ", ".join(tags) or _("Not recorded yet: a member of staff will read it"),
+            ),
         ]
     return rows
 

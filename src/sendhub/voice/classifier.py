@@ -46,7 +46,14 @@ def current_model(area=None, backend: str | None = None):
     model = _LOADED.get(key)
     if model is None:
         state = ClassifierModel.objects.values_list("state", flat=True).get(pk=row.pk)
-        model = training.load_state(state)
+        try:
+            model = training.load_state(state)
+        except training.OutdatedModel:
+            # Stored by an older version of the classifier (e.g. before sentiment had "mixed"): retrain it from
+            # the seed set and that area's confirmed tags, as "sendhub voice retrain" would.
+            row = training.retrain(row.area, name)
+            key = (row.pk, str(row.metrics.get("fingerprint", "")))
+            model = training.load_state(row.state)
         if len(_LOADED) > 16:
             _LOADED.clear()
         _LOADED[key] = model

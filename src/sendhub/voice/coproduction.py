@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
-from sendhub.voice.models import YouSaidWeDid
+from sendhub.improvement.models import Comment as ActionComment
+from sendhub.voice.models import CoproductionActivity, YouSaidWeDid
 
 
 def publish(entry: YouSaidWeDid, *, user, today: date) -> YouSaidWeDid:
@@ -30,4 +32,32 @@ def published(area) -> list[YouSaidWeDid]:
         YouSaidWeDid.objects.filter(area=area, is_published=True)
         .prefetch_related("actions")
         .order_by("-published_on", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class ForumOverview:
+    """What the Parent Carer Forum's landing page shows: its recent co-production, the "You said, we did" drafts
+    waiting for an administrator, and the latest comments partners and the forum wrote on the plan's actions."""
+
+    activities: list[CoproductionActivity]
+    activity_count: int
+    drafts: list[YouSaidWeDid]
+    draft_count: int
+    comments: list[ActionComment]
+
+
+FORUM_PAGE_ROWS = 5
+
+
+def forum_overview(area, *, rows: int = FORUM_PAGE_ROWS) -> ForumOverview:
+    activities = CoproductionActivity.objects.filter(area=area)
+    drafts = YouSaidWeDid.objects.filter(area=area, is_published=False)
+    comments = ActionComment.objects.filter(action__area=area).select_related("action", "action__area", "author")
+    return ForumOverview(
+        activities=list(activities.order_by("-held_on", "-pk")[:rows]),
+        activity_count=activities.count(),
+        drafts=list(drafts.order_by("-pk")[:rows]),
+        draft_count=drafts.count(),
+        comments=list(comments.order_by("-created_at", "-pk")[:rows]),
     )

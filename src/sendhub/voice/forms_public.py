@@ -97,7 +97,7 @@ class FeedbackForm(OneTimeTokenForm):
             "characters. Please do not include names or contact details here."
         ),
         widget=forms.Textarea(attrs={"rows": 8}),
-        error_messages={"required": "Tell us about your experience"},
+        error_messages={"required": "Enter what happened, what went well or what could be better"},
     )
     parts = forms.MultipleChoiceField(
         label="Which parts of support is this about? (optional)",

@@ -1,7 +1,9 @@
 """Reads for the parent carer voice insight pages: what families say, by theme, over time, by district and part.
 
 A comment counts towards a theme when a person confirmed the theme, or the classifier suggested it with at least
-``SENDHUB_VOICE_TAG_THRESHOLD`` confidence (0.5 by default) and nobody has rejected it. Every function here is a
+``SENDHUB_VOICE_TAG_THRESHOLD`` confidence (0.5 by default) and nobody has rejected it; ``summary`` says how many of
+the counted tags are machine suggestions nobody has confirmed, and the pages say so next to the counts. Every
+function here is a
 few aggregate queries, whatever the number of comments: no loop over comments in Python.
 """
 
@@ -119,6 +121,12 @@ class Summary:
     last_12_months: int
     needs_review: int
     safeguarding_pending: int
+    counted_tags: int = 0  # theme tags that count on the insight pages
+    suggested_tags: int = 0  # of those, the model's suggestions that no person has confirmed yet
+
+    @property
+    def suggested_percent(self) -> int:
+        return round(100 * self.suggested_tags / self.counted_tags) if self.counted_tags else 0
 
 
 def summary(area: LocalArea, *, today: date) -> Summary:
@@ -134,7 +142,8 @@ def summary(area: LocalArea, *, today: date) -> Summary:
         .distinct()
         .count()
     )
-    return Summary(needs_review=needs_review, **figures)
+    tags = counted_tags(area).aggregate(counted_tags=Count("pk"), suggested_tags=Count("pk", filter=Q(confirmed=False)))
+    return Summary(needs_review=needs_review, **figures, **tags)
 
 
 @dataclass

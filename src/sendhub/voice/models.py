@@ -33,6 +33,7 @@ class Theme(models.TextChoices):
 
 class Sentiment(models.TextChoices):
     NEGATIVE = "negative", "Negative"
+    MIXED = "mixed", "Mixed"
     NEUTRAL = "neutral", "Neutral"
     POSITIVE = "positive", "Positive"
 

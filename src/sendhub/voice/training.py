@@ -27,7 +27,7 @@ from sendhub.voice.models import ClassifierModel, Comment
 
 SEED_PATH = Path(__file__).with_name("data") / "seed_comments.jsonl"
 CONFIRMED_WEIGHT = 3.0
-STATE_VERSION = 1
+STATE_VERSION = 2
 _SEED_STATES: dict[str, tuple[bytes, dict]] = {}
 
 
@@ -83,11 +83,15 @@ def dump_state(backend) -> bytes:
     return pickle.dumps({"version": STATE_VERSION, "backend": backend.name, "model": backend}, protocol=5)
 
 
+class OutdatedModel(ValueError):
+    """A stored model written by an older version of the classifier."""
+
+
 def load_state(state: bytes):
     # The state was written by this module into our own database (never user input), so unpickling it is safe.
     data = pickle.loads(bytes(state))  # noqa: S301 # nosec B301
     if data.get("version") != STATE_VERSION:
-        raise ValueError("Stored classifier model is from an older version: run 'sendhub voice retrain'.")
+        raise OutdatedModel("Stored classifier model is from an older version: run 'sendhub voice retrain'.")
     return data["model"]
 
 

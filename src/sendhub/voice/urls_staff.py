@@ -16,6 +16,7 @@ urlpatterns = [
         name="safeguarding-reviewed",
     ),
     path("retrain/", views.RetrainView.as_view(), name="retrain"),
+    path("forum/", views.ForumView.as_view(), name="forum"),
     path("co-production/", views.CoproductionListView.as_view(), name="coproduction-list"),
     path("co-production/new/", views.CoproductionCreateView.as_view(), name="coproduction-create"),
     path("co-production/<int:pk>/", views.CoproductionDetailView.as_view(), name="coproduction-detail"),

@@ -1,8 +1,9 @@
 """Staff pages for parent carer voice: insights, comments and their themes, co-production, "You said, we did".
 
 Members of the area read; administrators, editors and forum members confirm or correct themes
-(``area.comment``); administrators manage co-production and "You said, we did", review safeguarding alerts,
-read original wording (only where the writer consented) and retrain the model (``area.manage``).
+(``area.comment``); administrators and Parent Carer Forum members record co-production and draft "You said, we
+did" entries (``area.coproduce``); administrators publish entries, review safeguarding alerts, read original
+wording (only where the writer consented) and retrain the model (``area.manage``).
 """
 
 from __future__ import annotations
@@ -36,6 +37,11 @@ class VoiceMixin(AreaMixin):
 
     def get_breadcrumbs(self):
         return [*super().get_breadcrumbs(), ("Parent carer voice", self.area_url("voice:overview"))]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_coproduce"] = self.request.user.has_perm("area.coproduce", self.area)
+        return context
 
 
 def _timeline_chart(timeline: insights.Timeline, rows: list[insights.ThemeRow], *, title: str, chart_id: str):
@@ -238,6 +244,21 @@ def _next_url(request, default: str) -> str:
     return default
 
 
+# The Parent Carer Forum's page ----------------------------------------------------------------------------
+
+
+class ForumView(VoiceMixin, TemplateView):
+    """Where a forum member lands after signing in: their co-production, drafts and the plan's latest comments."""
+
+    template_name = "voice/staff/forum.html"
+    area_permission = "area.coproduce"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["forum"] = coproduction.forum_overview(self.area)
+        return context
+
+
 # Co-production -----------------------------------------------------------------------------------------
 
 
@@ -272,7 +293,7 @@ class CoproductionDetailView(CoproductionMixin, DetailView):
 
 
 class CoproductionFormMixin(FormPageMixin, CoproductionMixin):
-    area_permission = "area.manage"
+    area_permission = "area.coproduce"  # administrators and the Parent Carer Forum
     form_class = CoproductionForm
 
     def get_form_kwargs(self):
@@ -344,7 +365,7 @@ class YsdDetailView(YsdMixin, DetailView):
 
 
 class YsdFormMixin(FormPageMixin, YsdMixin):
-    area_permission = "area.manage"
+    area_permission = "area.coproduce"  # administrators and forum members draft; only administrators publish
     form_class = YouSaidWeDidForm
 
     def get_form_kwargs(self):
@@ -352,9 +373,13 @@ class YsdFormMixin(FormPageMixin, YsdMixin):
 
     def form_valid(self, form):
         entry = form.save()
-        messages.success(self.request, "\u201cYou said, we did\u201d entry saved" + (
-            "" if entry.is_published else ": publish it to show it on the public page"
-        ))
+        if entry.is_published:
+            note = ""
+        elif self.is_administrator:
+            note = ": publish it to show it on the public page"
+        else:
+            note = " as a draft: an area administrator publishes it on the public page"
+        messages.success(self.request, "\u201cYou said, we did\u201d entry saved" + note)
         return HttpResponseRedirect(self.area_url("voice:ysd-detail", entry.pk))
 
     def get_back_url(self):
@@ -372,6 +397,12 @@ class YsdEditView(YsdFormMixin, FormView):
 
     def get_form_kwargs(self):
         self.entry = get_object_or_404(YouSaidWeDid, area=self.area, pk=self.kwargs["pk"])
+        if self.entry.is_published and not self.is_administrator:
+            # A published entry is on the public page: changing it is publishing, which administrators do.
+            raise PermissionDenied(
+                "This entry is on the public page, so only an area administrator can change it. "
+                "Ask an administrator to take it off the public page first."
+            )
         return {**super().get_form_kwargs(), "instance": self.entry}
 
     def get_back_url(self):

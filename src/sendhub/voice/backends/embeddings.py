@@ -63,4 +63,4 @@ class EmbeddingsBackend(LinearHeads):
     def predict(self, texts: list[str]) -> list[Prediction]:
         if not texts:
             return []
-        return self.predict_features(embed(texts))
+        return self.predict_features(embed(texts), texts)

@@ -125,7 +125,7 @@ FRAGMENTS = r"""
 - specialist_places | We have been told {he} will have to travel to a school out of the area because there is nothing local
 - specialist_places | {He} has been without a suitable school place since {month}
 - specialist_places | We had to go to tribunal to get a place at the independent special school
-- specialist_places | The council named a mainstream school that had already said it couldn't meet {his} needs
+- specialist_places | The LA insisted on a mainstream school that had already turned {him} down
 - specialist_places | there are no SEMH places for secondary age children
 - specialist_places | the resource base is full and there is a waiting list for specialist provision
 - specialist_places | We were offered a place at a special school an hour away, which is ridiculous for a six year old
@@ -165,7 +165,7 @@ FRAGMENTS = r"""
 - transport | {He} is picked up at 7am for a school that starts at 9
 - transport | nobody told us the taxi company had changed
 - transport | The travel assistance team do not answer the phone
-- 0 transport | How do I apply for school transport for September?
+- 0 transport | What is the deadline to apply for September transport?
 - 0 transport | {He} travels to school by taxi with an escort
 - 0 transport | Can transport be arranged for college as well?
 - + transport+praise | The taxi driver and escort are lovely and {he} looks forward to seeing them
@@ -175,21 +175,21 @@ FRAGMENTS = r"""
 - short_breaks | Short breaks have been cut and there is nothing in the holidays
 - short_breaks | The social care assessment said we don't meet the threshold even though we are struggling
 - short_breaks | direct payments are useless when there are no personal assistants to employ
-- short_breaks | We were told the children with disabilities team has a waiting list for an assessment
+- short_breaks | The disabled children's social work team can't assess us for months
 - short_breaks | There are no holiday clubs that can cope with {his} needs
 - short_breaks | the overnight short breaks unit is closing and nothing is replacing it
 - short_breaks | We asked for a carers assessment months ago and heard nothing
 - short_breaks | The social worker changed three times and the care package never started
 - short_breaks | Our direct payment was reduced without any review
 - short_breaks | There is no support at weekends and we have no family to help
-- 0 short_breaks | How do we ask for a short breaks assessment?
+- 0 short_breaks | What is the process to be assessed for short breaks?
 - 0 short_breaks | We receive direct payments for a few hours a week
 - 0 short_breaks | Are there any summer holiday activities for disabled children in our area?
 - + short_breaks+praise | The short breaks club is fantastic, {he} loves it and we get a few hours to recharge
 - + short_breaks+praise | Our social worker has been a lifeline for the whole family
 - + short_breaks | The holiday scheme was well run and staff understood {his} needs
-- information | The Local Offer website is impossible to navigate
-- information | I didn't know we could ask for an assessment ourselves, nobody told us
+- information | The Local Offer is a nightmare to search
+- information | Nobody mentioned that parents can request an assessment directly
 - information | There is no clear information about what support is available
 - information | Everything is full of jargon and acronyms that parents don't understand
 - information | The information on the website is out of date and the links don't work
@@ -228,7 +228,7 @@ FRAGMENTS = r"""
 - + school_inclusion+praise | {His} teachers have bent over backwards to include {him}
 - + school_inclusion+praise | The head teacher really gets {him} and {he} is thriving in class
 - ehc_quality | The provision in the plan is not specific so nobody can be held to it
-- ehc_quality | the plan doesn't mention {his} medical needs at all
+- ehc_quality | {His} medical needs are missing from the plan entirely
 - ehc_quality | We asked for changes to the draft and none of them were made
 - ehc_quality | The plan is full of errors and out of date information
 - ehc_quality | the hours of support are not written into the plan
@@ -249,7 +249,7 @@ FRAGMENTS = r"""
 - + praise | Thank you so much for everything
 - sg | I am at breaking point and can't cope any more
 - sg+short_breaks | Without respite I honestly can't cope anymore, I'm scared of what I might do
-- sg+school_inclusion | {He} came home with bruises after being restrained by staff
+- sg+school_inclusion | Staff restrained {him} and {he} had bruises afterwards
 - sg+health_waiting | {He} is self harming and CAMHS still won't see {him}
 - sg+health_waiting | {He} has talked about wanting to die and we are still on the CAMHS waiting list
 - sg+school_inclusion | {He} ran away from school and was found near the main road
@@ -265,6 +265,204 @@ FRAGMENTS = r"""
 - + praise | The support we have had has been outstanding
 - + praise | Everyone we have dealt with has been kind and helpful
 - + praise | Credit where it is due, things have really improved this year
+"""
+
+# A second set, written later by a different hand for issue 17: more ways of complaining about communication, plan
+# quality and information, complaints joined to timeliness, and sarcasm ("sarc": negative, never praise).
+FRAGMENTS_2 = r"""
+- communication | I must have sent a dozen emails and had not a single answer
+- communication | the duty line rings out every time I try it
+- communication | Every time I ring I am told the officer is in a meeting and will call me, and they never do
+- communication | we were left in the dark for months about what was happening
+- communication | The council only ever writes to us in formal letters that don't answer anything
+- communication | nobody bothered to tell us the caseworker had gone on long term sick
+- communication | My calls are never returned and the voicemail is always full
+- communication | I had to put in a formal complaint just to get somebody to reply
+- communication | they say co-production is a priority yet parents are an afterthought
+- communication | I feel fobbed off every time I ask a question
+- communication | the officer promised to ring by the end of the week and I'm still waiting
+- communication | Meetings get cancelled at the last minute and nobody explains why
+- communication | Decisions are made about {him} behind closed doors without us
+- communication | nobody has the courtesy to acknowledge an email
+- communication | the messages I leave at reception seem to vanish
+- communication | we are passed from one department to another and nobody takes responsibility
+- communication | Our views were written down at the review and then completely ignored
+- communication | I feel patronised whenever I speak to the SEN team
+- communication+ehc_timeliness | The plan is late and nobody will even ring to tell us why
+- communication+ehc_timeliness | I chase the assessment every week and get no updates at all
+- communication+ehc_timeliness | We are past 20 weeks and I still can't get anyone at the council on the phone
+- communication+ehc_timeliness | The annual review paperwork never came back and my emails about it are ignored
+- communication+ehc_timeliness | nobody returns my calls about when the final plan will be issued
+- communication+ehc_timeliness | weeks go by with no word on the EHC plan and the caseworker doesn't answer
+- communication+ehc_timeliness | the deadline for the draft plan passed and not one person contacted us
+- communication+health_waiting | The clinic moved {his} appointment without telling us
+- communication+health_waiting | CAMHS never write back and we don't know if {he} is still on the list
+- communication+school_inclusion | School only ring me when there is a problem, never to say what support {he} is getting
+- communication+school_inclusion | The SENCO won't reply to emails about {his} support in class
+- communication+transport | The transport office never picks up and the taxi still hasn't come
+- communication+short_breaks | I have asked the short breaks team three times for an update and heard nothing
+- communication+ehc_quality | Our comments on the draft were ignored and nobody explained why
+- communication+specialist_places | Nobody will tell us where {he} is on the list for a special school
+- communication+transition | no one from adult services has been in contact even though {he} is nearly 18
+- 0 communication | Could the caseworker ring me on my mobile rather than the landline?
+- 0 communication | I'd prefer updates by text message
+- 0 communication | who do I contact now our officer has left?
+- + communication+praise | The new caseworker rings back the same day and keeps us in the loop
+- + communication+praise | {His} key worker at the council is responsive and honest with us
+- + communication+praise | The team listened to us properly this time and it made all the difference
+- + communication+praise | I got a reply within a day, which never used to happen
+- ehc_quality | The plan is woolly and doesn't commit to anything
+- ehc_quality | the provision isn't quantified, it just says support as needed
+- ehc_quality | The therapist's recommendations never made it into section F
+- ehc_quality | The plan describes a child I don't recognise
+- ehc_quality | the outcomes are copied from last year word for word
+- ehc_quality | Section B is wrong about {his} diagnosis and they refuse to correct it
+- ehc_quality | The EHCP has the wrong date of birth and the wrong school in it
+- ehc_quality | The health and care sections of the plan are empty
+- ehc_quality | there's no mention of {his} medical needs anywhere in the plan
+- ehc_quality | The plan says "access to" support but never how much or who from
+- ehc_quality | Professional reports weren't taken into account when writing the plan
+- ehc_quality+ehc_timeliness | The plan arrived long after the deadline and riddled with errors
+- ehc_quality+school_inclusion | School say they can't follow the plan because it doesn't specify anything
+- + ehc_quality+praise | The plan is specific and quantified, and the school are following it
+- + ehc_quality+praise | whoever wrote {his} plan clearly read every report, it's spot on
+- 0 ehc_quality | We are reading the draft plan and will send comments next week
+- information | I had no idea what support was out there until another parent told me
+- information | The Local Offer is a maze and half the information is out of date
+- information | nobody explained what an EHC needs assessment was or how to ask for one
+- information | I've had to learn the law myself from online forums
+- information | the council website is confusing and full of jargon
+- information | It's impossible to find out who is responsible for what
+- information | We weren't told we could appeal the decision
+- information | Nobody told us about direct payments or what they could be used for
+- information | I couldn't find any information about what happens after school finishes
+- information | the leaflets we were given are years old and the phone numbers don't work
+- information | There is no clear guide for parents about the process
+- information+short_breaks | We found out about short breaks by accident years after we could have used them
+- information+transport | the transport eligibility rules are not explained anywhere I can find
+- information+health_waiting | No one could tell us how long the waiting list was or what to do in the meantime
+- 0 information | Is there a list of local support groups?
+- 0 information | Where can I find the SEND policy for post 16 transport?
+- + information+praise | The parent carer forum newsletter tells us everything we need to know
+- + information+praise | The SENDIASS adviser explained our options clearly and patiently
+- + information+praise | The Local Offer website has improved loads and is easy to search now
+- ehc_timeliness | we have been waiting {months} months for the plan to be finalised
+- ehc_timeliness | it is now week {weeks} and there is still no draft plan
+- ehc_timeliness | The needs assessment has dragged on for well over a year
+- ehc_timeliness | The decision on whether to assess took far longer than six weeks
+- ehc_timeliness | our annual review was held months late and the amendments are still outstanding
+- health_waiting | the wait for an ADHD assessment here is over two years
+- health_waiting | We've been on the waiting list for the autism pathway since {he} was in reception
+- health_waiting | OT have a waiting list of eighteen months
+- health_waiting | the physio appointments stopped and we were never told why
+- school_inclusion | {He} is on a part time timetable with no plan to increase it
+- school_inclusion | School phone to collect {him} early most days saying they cannot manage
+- school_inclusion | {He} was excluded again for behaviour linked to {his} needs
+- school_inclusion | the school don't follow the strategies in {his} plan
+- school_inclusion | {He} spends most of the day out of class in a corridor
+- specialist_places | There are no specialist places left anywhere in the county
+- specialist_places | we have been told to wait a year for a special school place
+- specialist_places | the only place offered is over an hour away
+- transition | nobody has talked to us about what happens when {he} leaves school
+- transition | the move to secondary school was not planned at all
+- transition | Preparing for adulthood is never discussed at reviews
+- transport | the taxi is late most mornings so {he} misses the start of the day
+- transport | we were refused school transport even though {he} can't travel alone
+- transport | the bus escort changes all the time and {he} gets upset
+- short_breaks | We have had no respite at all this year
+- short_breaks | there are no holiday clubs that can take {him}
+- short_breaks | we were assessed for short breaks but never got anything
+- + praise | Thank you to the team, they have been wonderful
+- + school_inclusion+praise | The school have worked so hard to include {him} in everything
+- + health_waiting+praise | The speech therapist has been a real help this year
+- + transport+praise | {His} driver is reliable and kind
+- + short_breaks+praise | The respite service has been a lifeline for us
+- + transition+praise | The move to college was well planned and {he} settled quickly
+- + specialist_places+praise | {He} got a place at the specialist school and is so much happier
+- + ehc_timeliness+praise | the final plan came through ahead of the deadline
+- sarc communication | Oh great, yet another automated email telling me nothing
+- sarc communication | Brilliant, a new caseworker again, that's the third one this year
+- sarc communication | Fantastic service, if you like talking to an answerphone
+- sarc communication | Lovely to be ignored for another month
+- sarc ehc_timeliness | Wonderful, another letter extending the deadline
+- sarc ehc_timeliness | Great news, the plan is only four months late now
+- sarc ehc_quality | Well done, a plan with someone else's child's name in it
+- sarc school_inclusion | Super, another exclusion letter, really helpful
+- sarc transport | Amazing, the taxi didn't come again
+- sarc health_waiting | Great, the waiting list has gone up to three years
+- sarc information | Very helpful website, if you already know what you're looking for
+- sarc short_breaks | Thanks ever so much for the two hours of respite a year
+- 0 communication | Can the SEN team let me know the best time to call?
+- 0 communication | I'm waiting to hear back after my call on Monday
+- 0 communication | Please send letters to both parents as we live apart
+- 0 communication | We've asked for a meeting with the caseworker to go through things
+- 0 ehc_timeliness | The draft plan arrived last week and we're going through it
+- 0 ehc_timeliness | the council agreed to assess and the reports are being gathered
+- 0 ehc_timeliness | Our request for an assessment went in at the start of term
+- 0 ehc_quality | We'd like the plan to say more about {his} sensory needs
+- 0 health_waiting | {He} is under the community paediatrician and has a review in the spring
+- 0 health_waiting | We were referred to speech and language therapy in the autumn
+- 0 health_waiting | the referral to the neurodevelopmental pathway has been accepted
+- 0 school_inclusion | {He} has a one page profile that school use
+- 0 school_inclusion | {He} is in a mainstream class with some small group work
+- 0 school_inclusion | The school have applied for top up funding
+- 0 school_inclusion | we have a meeting with the SENCO next week
+- 0 specialist_places | We have visited two special schools and liked both
+- 0 specialist_places | the panel will consider {his} placement next month
+- 0 transition | {He} will be moving up to high school in September
+- 0 transition | We're looking at colleges for next year
+- 0 transport | {He} travels to school by minibus
+- 0 transport | Is there a deadline for applying for college transport?
+- 0 short_breaks | We get a few hours of short breaks a month
+- 0 short_breaks | How do we ask for a carer's assessment?
+- 0 information | Could you tell me where to find the SEND ranges?
+- 0 information | I'd like a copy of the local authority's SEND strategy
+- 0 information | We read the Local Offer before the meeting
+- + communication+praise | I can't fault the way the caseworker kept us informed
+- + communication+praise | Nothing was too much trouble for the officer who handled our case
+- + communication+praise | we never had to chase anyone, they rang us every fortnight
+- + school_inclusion+praise | I couldn't ask for a better school, {he} is included in everything
+- + school_inclusion+praise | {His} class teacher has made such a difference, {he} is happy to go in now
+- + school_inclusion+praise | The nursery staff have bent over backwards for {him}
+- + short_breaks+praise | I'm not exaggerating when I say the short breaks have kept us going
+- + health_waiting+praise | I can't thank the physio enough for all {his} help
+- + transport+praise | The bus escort couldn't be kinder to {him}
+- + praise | Honestly we can't say enough good things about the team
+- + ehc_timeliness+praise | There was no delay at all this time, the plan arrived on time
+- communication | it's like talking to a brick wall
+- communication | no one ever gets back to you unless you threaten to complain
+- communication | I get a different answer from every person I speak to at the council
+- communication | the caseworker never reads what we send
+- communication | Getting hold of anyone in the SEND team is near impossible
+- communication | We are never asked what we think, just told what is happening
+- communication | Letters arrive addressed to the wrong parent and with the wrong child's details
+- communication | I was hung up on when I asked to speak to a manager
+- communication | The school and the council blame each other and neither of them speaks to us
+- communication | they said they'd write to confirm and nothing ever arrived
+- communication | I was promised an update after panel and I had to find out the result myself
+- communication+school_inclusion | The head won't meet with us to talk about {his} support
+- communication+school_inclusion | the school didn't tell us {he} had been taken out of lessons for weeks
+- communication+transport | Nobody told us the taxi route had changed
+- communication+health_waiting | The hospital never sent the letter to school so nothing was put in place
+- school_inclusion | The school won't put any support in place until there's a diagnosis
+- school_inclusion | {He} was left out of the school trip because of {his} needs
+- school_inclusion | teachers have had no training in autism or ADHD
+- school_inclusion | {He} keeps getting detentions and isolations for things {he} can't help
+- school_inclusion | the school don't have the staff to support {him} at lunchtime
+- school_inclusion | {He} is being bullied at school and the staff don't step in
+- school_inclusion | The SENCO is part time and impossible to get hold of
+- school_inclusion | We've been told {he} would be better off somewhere else
+- school_inclusion | the school keep fining us for attendance when {he} is too anxious to go
+- school_inclusion | {His} support hours in school have been cut without any discussion
+- school_inclusion+specialist_places | Mainstream can't meet {his} needs but there is nowhere else for {him} to go
+- school_inclusion+health_waiting | School say they can't help until CAMHS have seen {him}, and CAMHS have a year long list
+- ehc_quality | the plan uses the same sentences as last year's plan
+- ehc_quality | Nothing in the plan is measurable
+- ehc_quality | the plan got {his} age and year group wrong
+- information | nobody signposts you to anything, you find it all yourself
+- information | There's no single place to find out what help there is
+- information | We didn't know about the disability living allowance until years later
+- information | the letters use so many acronyms that I can't follow them
 """
 
 OPENERS = [
@@ -285,6 +483,13 @@ OPENERS = [
     "- | This is my third complaint this year.",
     "+ | I wanted to share something positive.",
     "0 | Just some feedback.",
+    "p | Thank you for asking for our views, but",
+    "p | I appreciate everyone is under pressure, but",
+    "p | With the greatest respect,",
+    "p | I don't like to complain, however",
+    "p | Thanks for the survey. Honestly though,",
+    "p | I know staff are doing their best, but",
+    "p | Sorry to be negative, but",
 ]
 CLOSERS = [
     "- | We are exhausted.",
@@ -304,8 +509,8 @@ CLOSERS = [
     "+ | Much appreciated.",
 ]
 STANDALONE = [
-    "0 . | No comment",
-    "0 . | Nothing to add",
+    "0 . | Nothing to say really",
+    "0 . | Nothing further from me",
     "0 . | n/a",
     "0 . | Not sure",
     "0 . | I don't have anything else to say at the moment",
@@ -324,6 +529,10 @@ def parse(block: str):
         head, text = line.split("|", 1)
         tokens = head.split()
         polarity, themes = tokens[-2:]  # "- 0 theme": a list dash before the polarity is allowed
+        if polarity == "sarc":  # sarcasm: praise words, a complaint meant
+            polarity = "-"
+        if polarity not in ("-", "0", "+"):
+            polarity = "-"
         labels = [] if themes == "." else themes.split("+")
         if polarity == "+" and labels and "praise" not in labels:
             labels.append("praise")  # anything good said about a service or person is praise (see the docs)
@@ -362,6 +571,8 @@ def typo(word: str, rng: random.Random) -> str:
 
 
 def style(text: str, rng: random.Random) -> str:
+    if rng.random() < 0.15:
+        text = dialect(text, rng)
     if rng.random() < TYPO_RATE:
         words = text.split(" ")
         for _ in range(rng.randint(1, 3)):
@@ -380,11 +591,44 @@ def style(text: str, rng: random.Random) -> str:
     return text
 
 
-def sentiment(polarities: list[str]) -> str:
-    neg, pos = polarities.count("-"), polarities.count("+")
-    if neg == 0 and pos == 0:
-        return "neutral"
-    return "positive" if pos > neg else "negative"
+def sentiment(polarities: list[str], extra: tuple[str, ...] = ()) -> str:
+    """Negative, mixed, neutral or positive from the fragments' polarities.
+
+    A comment with a positive fragment (something named and praised) and a negative one is mixed. Openers and
+    closers ("Thank you.", "Thank you for asking, but") are politeness: they decide only when every fragment is
+    neutral, and only a negative one moves it ("Shocking.").
+    """
+    neg, pos = "-" in polarities, "+" in polarities
+    if neg and pos:
+        return "mixed"
+    if neg:
+        return "negative"
+    if pos:
+        return "positive"
+    return "negative" if "-" in extra else "neutral"
+
+
+DIALECT = [
+    (r"\bmy son\b", "our lad"),
+    (r"\bmy daughter\b", "our lass"),
+    (r"\bnothing\b", "nowt"),
+    (r"\banything\b", "owt"),
+    (r"\bsomething\b", "summat"),
+    (r"\bhe was\b", "he were"),
+    (r"\bshe was\b", "she were"),
+    (r"\bit was\b", "it were"),
+    (r"\bmyself\b", "meself"),
+    (r"\bvery\b", "reyt"),
+    (r"\bin the\b", "int"),
+    (r"\bthe school\b", "t'school"),
+]
+
+
+def dialect(text: str, rng: random.Random) -> str:
+    for pattern, replacement in DIALECT:
+        if rng.random() < 0.7:
+            text = re.sub(pattern, replacement, text, flags=re.IGNORECASE)
+    return text
 
 
 CHILDREN = [
@@ -396,9 +640,9 @@ CHILDREN = [
 ]
 
 
-def build(count: int = 1000, seed: int = 2026) -> list[dict]:
+def build(count: int = 3000, seed: int = 2026) -> list[dict]:
     rng = random.Random(seed)
-    fragments = parse(FRAGMENTS)
+    fragments = parse(FRAGMENTS) + parse(FRAGMENTS_2)
     openers = [(p.strip(), t.strip()) for p, t in (o.split("|", 1) for o in OPENERS)]
     closers = [(p.strip(), t.strip()) for p, t in (c.split("|", 1) for c in CLOSERS)]
     standalone = parse("\n".join(STANDALONE))
@@ -413,10 +657,11 @@ def build(count: int = 1000, seed: int = 2026) -> list[dict]:
                      "sentiment": sentiment([polarity]), "safeguarding": "sg" in themes})
     for polarity, themes, text in standalone:
         rows.append({"text": text, "themes": themes, "sentiment": sentiment([polarity]), "safeguarding": False})
+    polite = [o for o in openers if o[0] == "p"]
     while len(rows) < count:
         child = rng.choice(CHILDREN)
         n = rng.choices([1, 2, 3, 4], weights=[30, 42, 21, 7])[0]
-        mood = rng.choices(["-", "+", "0", "mixed"], weights=[48, 22, 18, 12])[0]
+        mood = rng.choices(["-", "+", "0", "mixed"], weights=[44, 18, 16, 22])[0]
         theme_keys = rng.sample(sorted(set(by_theme) - {"sg"}), k=n)
         chosen = []
         for key in theme_keys:
@@ -424,18 +669,28 @@ def build(count: int = 1000, seed: int = 2026) -> list[dict]:
             chosen.append(rng.choice(pool))
         if rng.random() < 0.03:
             chosen.insert(rng.randrange(len(chosen) + 1), rng.choice(by_theme["sg"]))
-        parts, polarities, themes, flagged = [], [], set(), False
-        if rng.random() < 0.3:
+        parts, polarities, extra, themes, flagged = [], [], [], set(), False
+        lead = ""
+        if mood == "-" and rng.random() < 0.25:
+            lead = rng.choice(polite)[1] + " "  # "Thank you for asking, but the plan is late": still negative
+        elif rng.random() < 0.3:
             p, t = rng.choice([o for o in openers if o[0] in ("0", mood)])
             parts.append(fill(t, child, rng))
-            polarities.append(p)
+            extra.append(p)
         for i, (polarity, fragment_themes, text) in enumerate(chosen):
             sentence = fill(text, child, rng)
             joiner = ". "
             if i > 0:
                 previous = chosen[i - 1][0]
-                joiner = rng.choice(CONTRAST) if {previous, polarity} == {"-", "+"} else rng.choice(CONNECTIVES)
-            if not parts:
+                if {previous, polarity} == {"-", "+"} or ((previous, polarity) == ("0", "-") and rng.random() < 0.4):
+                    joiner = rng.choice(CONTRAST)  # "They offered a place but the LA won't fund it": still negative
+                else:
+                    joiner = rng.choice(CONNECTIVES)
+            if lead:
+                keep = sentence.startswith(("I ", "I'", "CAMHS", "SEN", "EHC", "SALT", "[NAME]", "Mrs"))
+                parts.append(lead + (sentence if keep else sentence[0].lower() + sentence[1:]))
+                lead = ""
+            elif not parts:
                 parts.append(sentence)
             elif joiner == ". " or parts[-1].endswith("?"):
                 parts[-1] = parts[-1].rstrip(".") + "."
@@ -453,11 +708,11 @@ def build(count: int = 1000, seed: int = 2026) -> list[dict]:
             p, t = rng.choice([c for c in closers if c[0] == mood or (mood == "mixed" and c[0] != "0")] or closers)
             parts[-1] = parts[-1].rstrip(".") + "."
             parts.append(t)
-            polarities.append(p)
+            extra.append(p)
         text = " ".join(parts)
         if not text.endswith((".", "!", "?")):
             text += "."
-        rows.append({"text": style(text, rng), "themes": sorted(themes), "sentiment": sentiment(polarities),
+        rows.append({"text": style(text, rng), "themes": sorted(themes), "sentiment": sentiment(polarities, tuple(extra)),
                      "safeguarding": flagged})
     return rows
 

@@ -14,7 +14,8 @@ class Command(BaseCommand):
     help = (
         "Read comments from standard input, one per line; redact personal data, check for safeguarding concerns "
         "and tag themes and sentiment. Prints a table, or with --json a list of "
-        '{"text": redacted_text, "themes": [keys], "sentiment": key, "safeguarding": bool}.'
+        '{"text": redacted_text, "themes": [keys], "sentiment": key, "safeguarding": bool}; sentiment is one of '
+        "negative, mixed, neutral, positive, and a comment is tagged praise only when it is positive or mixed."
     )
 
     stealth_options = ("stdin",)
