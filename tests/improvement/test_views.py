@@ -222,7 +222,7 @@ def test_inspection_outcome_rules(client_for, admin_user, area):
     response = client_for(admin_user).post(url("inspection-create", area), base)
     body = response.content.decode()
     assert "The report cannot be published before the inspection ended" in body
-    assert "Only 2023 framework inspections have an overall outcome" in body
+    assert "Only inspections under the framework of January 2023 (revised June 2025) have an overall outcome" in body
     assert not Inspection.objects.exists()
 
 

@@ -5,9 +5,17 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from django.utils import timezone
 
+from sendhub.accounts.models import Role
 from sendhub.improvement.models import Action
 from sendhub.reports.models import Risk
-from tests.factories import ActionFactory, FindingFactory, InspectionFactory, MilestoneFactory, ProgressUpdateFactory
+from tests.factories import (
+    ActionFactory,
+    FindingFactory,
+    InspectionFactory,
+    MilestoneFactory,
+    ProgressUpdateFactory,
+    member,
+)
 
 
 def moment(day: date) -> datetime:
@@ -17,6 +25,18 @@ def moment(day: date) -> datetime:
 def backdate(obj, day: date) -> None:
     """Date every history row of ``obj`` on ``day``, as if it had been recorded then."""
     type(obj).history.filter(id=obj.pk).update(history_date=moment(day))
+
+
+@pytest.fixture
+def signer(area, la_org):
+    """A second area administrator: signs packs off (separation of duties)."""
+    return member(area, Role.ADMINISTRATOR, la_org, full_name="Sian Signer", email="sian@example.org")
+
+
+@pytest.fixture
+def issuer(area, la_org):
+    """A third area administrator: issues packs."""
+    return member(area, Role.ADMINISTRATOR, la_org, full_name="Ivan Issuer", email="ivan@example.org")
 
 
 @pytest.fixture

@@ -106,9 +106,27 @@ def test_theme_tags_count_as_reviewed_by_the_date(area, plan, as_at):
     assert after == before
 
 
+def test_the_pack_says_how_many_of_a_theme_a_person_had_confirmed(area, plan, as_at):
+    def comment(days_before: int):
+        return Comment.objects.create(area=area, source=Comment.Source.FEEDBACK, text="t",
+                                      received_at=moment(as_at - timedelta(days=days_before)))
+
+    CommentTag.objects.create(comment=comment(3), theme="transport", confidence=0.9)  # a suggestion only
+    CommentTag.objects.create(comment=comment(4), theme="transport", confidence=0.9, confirmed=True,
+                              confirmed_at=moment(as_at - timedelta(days=1)))
+    late = CommentTag.objects.create(comment=comment(5), theme="transport", confidence=0.9)
+    late.confirmed, late.confirmed_at = True, timezone.now()  # confirmed after the as-at date: still a suggestion
+    late.save()
+
+    [transport] = build(area, as_at, plan)["voice"]["themes"]
+
+    assert (transport["theme"], transport["count"], transport["confirmed"]) == ("transport", 3, 1)
+
+
 def test_draft_summary_is_written_from_the_figures(area, plan, as_at):
     content = build(area, as_at, plan)
 
     text = asat.draft_summary(content)
 
-    assert "of the plan's 2 actions" in text and "1 were past their due date" in text
+    assert "0 of the plan's 2 actions were completed" in text
+    assert "1 progress update was recorded" in text and "1 was past its due date" in text

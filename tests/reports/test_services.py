@@ -19,10 +19,16 @@ def draft(area, plan, as_at, admin_user):
                                  created_by=admin_user)
 
 
-def issue_it(report, user):
-    services.submit_for_review(report=report, expected_version=report.version, by=user)
-    services.sign_off(report=report, expected_version=report.version, by=user)
-    return services.issue(report=report, expected_version=report.version, by=user)
+@pytest.fixture
+def issue_it(signer, issuer):
+    """Send for review as ``user``, then sign off and issue as two other administrators."""
+
+    def run(report, user):
+        services.submit_for_review(report=report, expected_version=report.version, by=user)
+        services.sign_off(report=report, expected_version=report.version, by=signer)
+        return services.issue(report=report, expected_version=report.version, by=issuer)
+
+    return run
 
 
 def test_a_new_draft_has_a_summary_drafted_from_the_figures(draft):
@@ -30,11 +36,11 @@ def test_a_new_draft_has_a_summary_drafted_from_the_figures(draft):
     assert "of the plan's 2 actions" in draft.executive_summary
 
 
-def test_issuing_freezes_the_content_and_the_documents_with_checksums(draft, admin_user):
+def test_issuing_freezes_the_content_and_the_documents_with_checksums(draft, admin_user, signer, issue_it):
     report = issue_it(draft, admin_user)
 
     report.refresh_from_db()
-    assert report.status == MonitoringReport.Status.ISSUED and report.signed_off_by == admin_user
+    assert report.status == MonitoringReport.Status.ISSUED and report.signed_off_by == signer
     assert report.content["findings"][0]["reference"] in {"PA1", "PA2"}
     pdf, xlsx = report.pdf.read(), report.xlsx.read()
     assert pdf.startswith(b"%PDF") and xlsx.startswith(b"PK")
@@ -44,7 +50,7 @@ def test_issuing_freezes_the_content_and_the_documents_with_checksums(draft, adm
     assert services.content_for(report) is report.content
 
 
-def test_an_issued_report_cannot_be_changed_or_deleted(draft, admin_user):
+def test_an_issued_report_cannot_be_changed_or_deleted(draft, admin_user, issue_it):
     report = issue_it(draft, admin_user)
 
     report.title = "Changed"

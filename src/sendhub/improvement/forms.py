@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from django import forms
 from django.conf import settings
 from django.db.models import Q
@@ -80,10 +83,11 @@ class InspectionForm(GovukModelForm):
         if end and published and published < end:
             self.add_error("published_date", "The report cannot be published before the inspection ended")
         framework, kind, outcome = data.get("framework"), data.get("kind"), data.get("outcome")
+        current = "the framework of January 2023 (revised June 2025)"
         if outcome and framework != "2023":
-            self.add_error("outcome", "Only 2023 framework inspections have an overall outcome: leave it empty")
+            self.add_error("outcome", f"Only inspections under {current} have an overall outcome: leave it empty")
         elif framework == "2023" and kind == Inspection.Kind.FULL and not outcome:
-            self.add_error("outcome", "Select the inspection's outcome: a 2023 framework full inspection has one")
+            self.add_error("outcome", f"Select the inspection's outcome: a full inspection under {current} has one")
         return data
 
     def save(self, commit: bool = True):
@@ -252,7 +256,10 @@ class ProgressUpdateForm(GovukForm):
         label="What has happened since the last update", widget=forms.Textarea(attrs={"rows": 5}), max_length=10000
     )
     evidence_file = forms.FileField(label="Evidence file", required=False, widget=forms.FileInput)
-    evidence_file_title = forms.CharField(label="Evidence file title", required=False, max_length=200)
+    evidence_file_title = forms.CharField(
+        label="Evidence file title", required=False, max_length=200,
+        help_text="If you leave this empty, the file's name is used",
+    )
     evidence_link_url = forms.URLField(
         assume_scheme="https",
         label="Evidence link",
@@ -260,7 +267,10 @@ class ProgressUpdateForm(GovukForm):
         max_length=500,
         help_text="A web address starting https://",
     )
-    evidence_link_title = forms.CharField(label="Evidence link title", required=False, max_length=200)
+    evidence_link_title = forms.CharField(
+        label="Evidence link title", required=False, max_length=200,
+        help_text="If you leave this empty, the web address is used",
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, action: Action, **kwargs) -> None:
@@ -293,19 +303,48 @@ class ProgressUpdateForm(GovukForm):
     def clean(self):
         data = super().clean()
         rag = data.get("rag")
-        if rag and not data.get("rag_reason", "").strip():
+        reason = data.get("rag_reason", "").strip()
+        old_reason = (self.action.rag_reason or "").strip()
+        labels = dict(Action.Rag.choices)
+        if rag and not reason:
             if rag != Action.Rag.ON_TRACK:
                 self.add_error("rag_reason", "Enter the reason the action is at risk or off track")
             elif rag != self.action.rag:
                 self.add_error("rag_reason", "Enter the reason the RAG has changed")
-        if data.get("evidence_file") and not data.get("evidence_file_title", "").strip():
-            self.add_error("evidence_file_title", "Enter a title for the evidence file")
+        elif rag and rag != self.action.rag and old_reason and reason == old_reason:
+            # The box still holds the reason given for the old RAG: it must not be saved as the new one's.
+            self.add_error(
+                "rag_reason",
+                f"The reason still says why the action was {labels[self.action.rag].lower()}: replace it with "
+                f"why it is now {labels[rag].lower()}",
+            )
+        upload = data.get("evidence_file")
+        if upload and not data.get("evidence_file_title", "").strip():
+            data["evidence_file_title"] = _title_from_filename(upload.name)
         if data.get("evidence_link_url") and not data.get("evidence_link_title", "").strip():
-            self.add_error("evidence_link_title", "Enter a title for the evidence link")
+            data["evidence_link_title"] = data["evidence_link_url"][:200]
         if data.get("evidence_link_title") and not data.get("evidence_link_url"):
             if "evidence_link_url" not in self.errors:
                 self.add_error("evidence_link_url", "Enter the web address of the evidence link")
+        if upload and self.errors and "evidence_file" not in self.errors:
+            # A browser never sends a file back with a page: say so, rather than let it vanish silently.
+            self.add_error(
+                "evidence_file",
+                f"Choose the evidence file ({_safe_name(upload.name)}) again: a file is not kept when other answers "
+                "need correcting",
+            )
         return data
+
+
+def _safe_name(name: str) -> str:
+    return Path(name or "").name[:100]
+
+
+def _title_from_filename(name: str) -> str:
+    """'EP-capacity_report.v2.pdf' -> 'EP capacity report.v2': a readable default title for evidence."""
+    stem = Path(_safe_name(name)).stem
+    title = re.sub(r"[_\s-]+", " ", stem).strip()
+    return (title or "Evidence file")[:200]
 
 
 class MilestoneForm(GovukModelForm):

@@ -18,6 +18,7 @@ from sendhub.improvement.models import (
     Milestone,
     ProgressUpdate,
 )
+from sendhub.improvement.plan_counts import plan_counts
 
 
 @dataclass
@@ -45,13 +46,10 @@ def dashboard(area: LocalArea, today: date, *, horizon_days: int = 30, limit: in
     for row in findings:
         row["kind_label"], row["status_label"] = kind_labels[row["kind"]], status_labels[row["status"]]
     actions = Action.objects.filter(area=area)
-    open_actions = actions.open()
-    rag_counts = dict.fromkeys(Action.Rag.values, 0)
-    rag_counts.update({row["rag"]: row["n"] for row in open_actions.values("rag").annotate(n=Count("pk")).order_by()})
-    status_counts = dict.fromkeys(Action.Status.values, 0)
-    status_counts.update(
-        {row["status"]: row["n"] for row in actions.values("status").annotate(n=Count("pk")).order_by()}
-    )
+    # One definition of the plan's counts, shared with the monitoring pack (improvement.plan_counts).
+    counts = plan_counts(actions.values_list("status", "rag", "due_date"), on=today)
+    rag_counts = dict.fromkeys(Action.Rag.values, 0) | counts.open_by_rag
+    status_counts = dict.fromkeys(Action.Status.values, 0) | counts.by_status
     overdue = actions.overdue(today).select_related("owner", "lead", "area").order_by("due_date", "reference")
     milestones = (
         Milestone.objects.filter(
@@ -74,10 +72,10 @@ def dashboard(area: LocalArea, today: date, *, horizon_days: int = 30, limit: in
         rag_counts=rag_counts,
         status_counts=status_counts,
         overdue_actions=list(overdue[:limit]),
-        overdue_count=overdue.count(),
+        overdue_count=counts.overdue,
         milestones_due=list(milestones[: limit * 2]),
         recent_updates=list(updates[:limit]),
-        total_actions=sum(status_counts.values()),
+        total_actions=counts.total,
     )
 
 

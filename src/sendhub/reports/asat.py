@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from sendhub.accounts.models import LocalArea, Organisation
 from sendhub.improvement.models import Action, Evidence, Finding, Inspection, Judgement, Milestone, ProgressUpdate
+from sendhub.improvement.plan_counts import plan_counts
 from sendhub.outcomes import benchmark as benchmark_module
 from sendhub.outcomes.measures import MEASURES, TOTAL
 from sendhub.outcomes.models import (
@@ -41,6 +42,7 @@ from sendhub.outcomes.models import (
 )
 from sendhub.outcomes.targets import expected_value, trajectory_rag
 from sendhub.reports.models import Risk, score_rating
+from sendhub.reports.wording import count, in_sentence, long_date, number, plural, was_were
 from sendhub.voice.insights import tag_threshold
 from sendhub.voice.models import Comment, CommentTag, Question, Response, Survey, Theme, Wave, YouSaidWeDid
 from sendhub.voice.surveys import estimate, trust_score
@@ -355,16 +357,20 @@ def voice_as_at(area: LocalArea, period_start: date, as_at: date) -> dict[str, A
     ).values("theme", "confidence", "confirmed", "rejected", "confirmed_at", "comment__received_at")
     current: Counter[str] = Counter()
     previous: Counter[str] = Counter()
+    confirmed: Counter[str] = Counter()  # of this period's, those a person had confirmed (the rest are suggestions)
     threshold = tag_threshold()
     for tag in tags:
         if not _tag_counts_as_at(tag, at, threshold):
             continue
-        (current if tag["comment__received_at"] >= start_at else previous)[tag["theme"]] += 1
+        in_period = tag["comment__received_at"] >= start_at
+        (current if in_period else previous)[tag["theme"]] += 1
+        if in_period and tag["confirmed"] and tag["confirmed_at"] is not None and tag["confirmed_at"] <= at:
+            confirmed[tag["theme"]] += 1
     comments_in_period = Comment.objects.filter(area=area, received_at__gte=start_at, received_at__lte=at).count()
     labels = dict(Theme.choices)
     themes = [
         {"theme": theme, "label": labels.get(theme, theme), "count": count, "previous": previous.get(theme, 0),
-         "change": count - previous.get(theme, 0)}
+         "change": count - previous.get(theme, 0), "confirmed": confirmed.get(theme, 0)}
         for theme, count in current.most_common(8)
     ]
     waves = []
@@ -528,16 +534,19 @@ def build_content(area: LocalArea, *, period_start: date, period_end: date, as_a
         })
     rows = list(action_rows.values())
     movement = Counter(_rag_movement(r) for r in rows)
-    rag_now = Counter(r["rag"] for r in rows if r["status"] not in {Action.Status.COMPLETE, Action.Status.CANCELLED})
+    # The same counting as the dashboard's (improvement.plan_counts), over the plan as it stood on the day.
+    counts = plan_counts(((r["status"], r["rag"], date.fromisoformat(r["due"]) if r["due"] else None) for r in rows),
+                         on=as_at)
+    rag_now = counts.open_by_rag
     all_missed = sum(len(r["milestones_missed"]) for r in rows)
     all_met = sum(len(r["milestones_met"]) for r in rows)
     outcomes = outcomes_as_at(measures)
     summary = {
         "findings_live": sum(1 for f in findings if f["is_live"]),
-        "actions_total": len(rows),
-        "actions_open": sum(1 for r in rows if r["status"] not in {Action.Status.COMPLETE, Action.Status.CANCELLED}),
+        "actions_total": counts.total,
+        "actions_open": counts.open,
         "actions_completed_in_period": sum(1 for r in rows if r["completed_in_period"]),
-        "actions_overdue": sum(1 for r in rows if r["overdue"]),
+        "actions_overdue": counts.overdue,
         "rag_on_track": rag_now.get(Action.Rag.ON_TRACK, 0),
         "rag_at_risk": rag_now.get(Action.Rag.AT_RISK, 0),
         "rag_off_track": rag_now.get(Action.Rag.OFF_TRACK, 0),
@@ -559,7 +568,23 @@ def build_content(area: LocalArea, *, period_start: date, period_end: date, as_a
         "outcomes": outcomes,
         "voice": voice_as_at(area, period_start, as_at),
         "risks": risks_as_at(area, as_at),
+        "sufficiency": sufficiency_now(area),
     }
+
+
+def sufficiency_now(area: LocalArea) -> dict[str, Any] | None:
+    """The specialist-places forecast in plain words, as it stands when the pack is drafted.
+
+    A forecast has no history to replay as at a past day (it is remade from the latest DfE release), so the pack
+    records the one made when it was drafted, with the January it starts from; issuing freezes it with the rest.
+    """
+    from sendhub.forecasting.selectors import area_summary  # reports reads forecasting, never the reverse
+
+    summary = area_summary(area)
+    if summary is None:
+        return None
+    return {"sentences": summary.sentences, "origin": summary.origin, "year": summary.year,
+            "made_on": _iso(timezone.localdate())}
 
 
 def _measures_moved(outcomes: dict[str, Any]) -> list[dict[str, Any]]:
@@ -584,30 +609,41 @@ def _measures_moved(outcomes: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def draft_summary(content: dict[str, Any]) -> str:
-    """A first draft of the executive summary, from the figures; the administrator rewrites it."""
+    """A first draft of the executive summary, from the figures; the administrator rewrites it.
+
+    Written for people: long dates, counts with separators, verbs agreeing with their count, acronyms kept."""
     s = content["summary"]
-    start = date.fromisoformat(content["period_start"]).strftime("%-d %B %Y")
-    as_at = date.fromisoformat(content["as_at"]).strftime("%-d %B %Y")
+    start = long_date(content["period_start"])
+    as_at = long_date(content["as_at"])
+    done, total = s["actions_completed_in_period"], s["actions_total"]
+    updates, open_ = s["updates_in_period"], s["actions_open"]
+    overdue = s["actions_overdue"]
     paragraphs = [
-        f"Between {start} and {as_at}, {s['actions_completed_in_period']} of the plan's {s['actions_total']} actions "
-        f"were completed and {s['updates_in_period']} progress updates were recorded. On {as_at}, "
-        f"{s['actions_open']} actions were open: {s['rag_on_track']} on track, {s['rag_at_risk']} at risk and "
-        f"{s['rag_off_track']} off track; {s['actions_overdue']} were past their due date.",
-        f"Since the start of the period, {s['rag_better']} actions improved their RAG rating and {s['rag_worse']} "
-        f"got worse. {s['milestones_met']} milestones were met and {s['milestones_missed']} were missed.",
+        f"Between {start} and {as_at}, {count(done)} of the plan's {plural(total, 'action')} {was_were(done)} "
+        f"completed and {plural(updates, 'progress update')} {was_were(updates)} recorded. On {as_at}, "
+        f"{plural(open_, 'action')} {was_were(open_)} open: {count(s['rag_on_track'])} on track, "
+        f"{count(s['rag_at_risk'])} at risk and {count(s['rag_off_track'])} off track; {count(overdue)} "
+        f"{was_were(overdue)} past {'its' if overdue == 1 else 'their'} due date.",
+        f"Since the start of the period, {plural(s['rag_better'], 'action')} improved "
+        f"{'its' if s['rag_better'] == 1 else 'their'} RAG rating and {count(s['rag_worse'])} got worse. "
+        f"{plural(s['milestones_met'], 'milestone')} {was_were(s['milestones_met'])} met and "
+        f"{count(s['milestones_missed'])} {was_were(s['milestones_missed'])} missed.",
     ]
     if s["measures_moved"]:
         parts = []
         for m in s["measures_moved"]:
-            unit = " percentage points" if m["unit"] == "percent" else ""
-            direction = "up" if m["change"] > 0 else "down" if m["change"] < 0 else "unchanged"
-            parts.append(f"{m['title'].lower()} went {direction} {abs(m['change']):g}{unit} "
-                         f"({m['from_period']}: {m['from']:g}; {m['to_period']}: {m['to']:g})")
+            unit = m["unit"]
+            size = abs(m["change"])
+            amount = (f"{size:,.1f} percentage point{'' if size == 1 else 's'}" if unit == "percent"
+                      else number(size, unit))
+            direction = f"went up {amount}" if m["change"] > 0 else f"went down {amount}" if m["change"] < 0 \
+                else "was unchanged"
+            parts.append(f"{in_sentence(m['title'])} {direction} ({m['from_period']}: {number(m['from'], unit)}; "
+                         f"{m['to_period']}: {number(m['to'], unit)})")
         paragraphs.append("The statutory measures that moved most: " + "; ".join(parts) + ".")
     voice = content["voice"]
     if voice["themes"]:
-        top = ", ".join(t["label"].lower() for t in voice["themes"][:3])
-        paragraphs.append(f"Families sent {voice['comments_in_period']} comments in the period; the most common "
-                          f"themes were {top}.")
+        top = ", ".join(in_sentence(t["label"]) for t in voice["themes"][:3])
+        paragraphs.append(f"Families sent {plural(voice['comments_in_period'], 'comment')} in the period; the most "
+                          f"common themes were {top}.")
     return "\n\n".join(paragraphs)
-

@@ -162,6 +162,33 @@ class MonitoringReport(models.Model):
         return self.status in {self.Status.DRAFT, self.Status.IN_REVIEW}
 
 
+class DutyOverride(models.Model):
+    """An administrator took a second step of one pack's workflow themselves, and why.
+
+    Separation of duties: the person who sends a pack for review, the one who signs it off and the one who issues
+    it are three different people. An area administrator may take a second step anyway (a small team, someone
+    away) only by giving a reason, which is kept here and in the pack's history, and shown on the pack.
+    """
+
+    class Step(models.TextChoices):
+        SIGN_OFF = "sign_off", "Signed off"
+        ISSUE = "issue", "Issued"
+
+    report = models.ForeignKey(MonitoringReport, on_delete=models.CASCADE, related_name="duty_overrides")
+    step = models.CharField(max_length=10, choices=Step.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    earlier = models.CharField(max_length=100, help_text="The earlier step the same person had taken")
+    reason = models.TextField()
+    at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_step_display()} by the person who {self.earlier}"
+
+
 class ReportSchedule(models.Model):
     """Draft a monitoring pack every few months, and email the area's administrators when it is ready."""
 

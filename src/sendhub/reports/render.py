@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 
 from sendhub.improvement.exports import _safe_text as safe_text
 from sendhub.outcomes.measures import MEASURES
-from sendhub.web.charts import Series, line_chart
+from sendhub.web.charts import Series, line_chart, scaled_title
 
 logger = logging.getLogger(__name__)
 
@@ -77,9 +77,11 @@ def decorate(content: dict[str, Any], *, for_pdf: bool) -> dict[str, Any]:
         if any(p.get("neighbours_median") is not None for p in points):
             series.append(Series("Statistical neighbours (median)",
                                  [(p["period"], p.get("neighbours_median")) for p in points]))
+        # Counts for the area and England differ a hundredfold: drawn indexed (first year = 100), table beside.
+        drawn, chart_title, chart_unit = scaled_title(row["title"], series, unit)
         outcomes.append(row | {
-            "chart": _chart(series, title=row["title"], unit=unit, chart_id=f"outcome-{_slug(row['measure'])}",
-                            as_image=for_pdf),
+            "chart": _chart(drawn, title=chart_title, unit=chart_unit,
+                            chart_id=f"outcome-{_slug(row['measure'])}", as_image=for_pdf),
             "rows": [p | {"value_text": _fmt(p["value"], unit), "england_text": _fmt(p.get("england"), unit),
                           "region_text": _fmt(p.get("region"), unit),
                           "neighbours_text": _fmt(p.get("neighbours_median"), unit)} for p in points],
@@ -224,8 +226,10 @@ def render_xlsx(report, content: dict[str, Any]) -> bytes:
             + [[_d(deadlines["counted_on"]), k["kind"], k["count"]] for k in deadlines["by_kind"]])
            if deadlines else [], [12, 50, 8])
     voice = content["voice"]
-    _sheet(workbook, "Voice themes", ["Theme", "Comments in period", "Comments in previous period", "Change"],
-           [[t["label"], t["count"], t["previous"], t["change"]] for t in voice["themes"]], [40, 12, 12, 8])
+    _sheet(workbook, "Voice themes",
+           ["Theme", "Comments in period", "Of which confirmed by staff", "Comments in previous period", "Change"],
+           [[t["label"], t["count"], t.get("confirmed"), t["previous"], t["change"]] for t in voice["themes"]],
+           [40, 12, 12, 12, 8])
     _sheet(workbook, "Trust index", ["Survey", "Wave", "Responses", "Trust index (0-100)", "95% CI low",
                                      "95% CI high"],
            [[w["survey"], w["wave"], w["responses"], w["index"], w["low"], w["high"]] for w in voice["waves"]],

@@ -8,7 +8,9 @@ from typing import Any
 from sendhub.accounts.models import LocalArea
 from sendhub.reports.models import MonitoringReport
 
-HEADLINE_MEASURE = "pc_plans_issued_within_20_weeks"
+# DfE's headline timeliness figure: new EHC plans issued within 20 weeks, excluding exceptions. The area's figure
+# and England's are shown in separate, labelled columns.
+HEADLINE_MEASURE = "PC_plans_issued_20_weeks_ex"
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,9 @@
 """A monitoring pack's way from draft to issued, and the scheduled drafts.
 
-Draft -> in review -> signed off (an administrator) -> issued. Issuing freezes the pack: its content (as at its
+Draft -> in review -> signed off (an administrator) -> issued. Separation of duties: the person who sends a pack
+for review, the one who signs it off and the one who issues it are three different people, unless an area
+administrator overrides it for a step with a reason (kept as a ``DutyOverride`` and in the pack's history).
+Issuing freezes the pack: its content (as at its
 date, from the history) is stored as JSON with the HTML, PDF and XLSX made from it, each with its SHA-256; from
 then on no role can change or delete it (the model refuses, and so does every view).
 """
@@ -20,8 +23,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sendhub.accounts.models import LocalArea, Membership, Role
+from sendhub.accounts.rules import role_in
 from sendhub.reports import asat, render
-from sendhub.reports.models import MonitoringReport, ReportIsIssued, ReportSchedule
+from sendhub.reports.models import DutyOverride, MonitoringReport, ReportIsIssued, ReportSchedule
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +36,54 @@ class WorkflowError(Exception):
 
 class StaleReport(WorkflowError):
     """Someone else changed the report after the person opened it."""
+
+
+class SeparationOfDuties(WorkflowError):
+    """The person already took an earlier step of this pack: someone else must take this one."""
+
+
+STEP_WORDS = {DutyOverride.Step.SIGN_OFF: "sign it off", DutyOverride.Step.ISSUE: "issue it"}
+
+
+def earlier_steps_by(report: MonitoringReport, step: str, person) -> list[str]:
+    """The earlier workflow steps ``person`` took on this pack (sender for review, signer), for ``step``."""
+    earlier = [("sent it for review", report.submitted_by_id)]
+    if step == DutyOverride.Step.ISSUE:
+        earlier.append(("signed it off", report.signed_off_by_id))
+    return [words for words, user_id in earlier if person is not None and user_id == person.pk]
+
+
+def _check_duties(report: MonitoringReport, step: str, by, override_reason: str) -> DutyOverride | None:
+    """Refuse a second step by the same person, unless an area administrator gives a reason (returned unsaved)."""
+    took = earlier_steps_by(report, step, by)
+    if not took:
+        return None
+    earlier = " and ".join(took)
+    reason = (override_reason or "").strip()
+    if not reason:
+        raise SeparationOfDuties(
+            f"You {earlier}, so someone else must {STEP_WORDS[step]}: the person who sends a pack for review, "
+            "the one who signs it off and the one who issues it must be different people. An area administrator "
+            "may do it anyway by giving the reason."
+        )
+    if role_in(by, report.area) != Role.ADMINISTRATOR:
+        raise SeparationOfDuties(
+            f"You {earlier}, so someone else must {STEP_WORDS[step]}. Only an area administrator may override this."
+        )
+    return DutyOverride(report=report, step=step, by=by, earlier=earlier, reason=reason[:2000])
+
+
+def _record_override(override: DutyOverride | None, report: MonitoringReport) -> None:
+    if override is None:
+        return
+    override.at = timezone.now()
+    override._history_user = override.by
+    override.save()
+    report._change_reason = (
+        f"Separation of duties overridden: {override.by} {override.earlier} and "
+        f"{override.get_step_display().lower()} it. Reason: {override.reason}"
+    )[:100]
+    logger.info("Monitoring report %s: separation of duties overridden for %s", report.pk, override.step)
 
 
 def add_months(day: date, months: int) -> date:
@@ -113,20 +165,31 @@ def return_to_draft(*, report: MonitoringReport, expected_version: int, by) -> M
     return report
 
 
-def sign_off(*, report: MonitoringReport, expected_version: int, by) -> MonitoringReport:
+def sign_off(*, report: MonitoringReport, expected_version: int, by, override_reason: str = "") -> MonitoringReport:
+    """Sign off a pack in review: not by the person who sent it for review, unless an administrator gives a reason."""
     with transaction.atomic():
+        if report.status == MonitoringReport.Status.IN_REVIEW:
+            override = _check_duties(report, DutyOverride.Step.SIGN_OFF, by, override_reason)
+        else:
+            override = None  # _claim says why the step is refused
         _claim(report, expected_version, {MonitoringReport.Status.IN_REVIEW})
         report.status = MonitoringReport.Status.SIGNED_OFF
         report.signed_off_by, report.signed_off_at = by, timezone.now()
         report._history_user = by
+        _record_override(override, report)
         report.save()
     return report
 
 
-def issue(*, report: MonitoringReport, expected_version: int, by) -> MonitoringReport:
-    """Freeze the signed-off report: store its content and the documents that go out, with checksums."""
+def issue(*, report: MonitoringReport, expected_version: int, by, override_reason: str = "") -> MonitoringReport:
+    """Freeze the signed-off report: store its content and the documents that go out, with checksums.
+
+    Not by the person who sent it for review or signed it off, unless an administrator gives a reason."""
+    if report.status == MonitoringReport.Status.ISSUED:
+        raise ReportIsIssued(f"{report.title} was issued and cannot be changed.")
     if report.status != MonitoringReport.Status.SIGNED_OFF:
         raise WorkflowError("Only a signed-off report can be issued.")
+    override = _check_duties(report, DutyOverride.Step.ISSUE, by, override_reason)
     now = timezone.now()
     report.issued_at, report.issued_by = now, by
     content = asat.build_content(
@@ -149,6 +212,7 @@ def issue(*, report: MonitoringReport, expected_version: int, by) -> MonitoringR
         report.status = MonitoringReport.Status.ISSUED
         report.issued_at, report.issued_by = now, by
         report._history_user = by
+        _record_override(override, report)
         report._issuing = True
         try:
             report.save()

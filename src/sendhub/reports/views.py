@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
@@ -22,9 +23,10 @@ from sendhub.accounts.mixins import AreaMixin
 from sendhub.accounts.models import Role
 from sendhub.accounts.rules import role_in
 from sendhub.progress.models import ProgressPage
+from sendhub.reports import cache as pack_cache
 from sendhub.reports import render, services
 from sendhub.reports.forms import ReportForm, RiskForm, ScheduleForm
-from sendhub.reports.models import MonitoringReport, ReportIsIssued, ReportSchedule, Risk
+from sendhub.reports.models import DutyOverride, MonitoringReport, ReportIsIssued, ReportSchedule, Risk
 from sendhub.web import history
 from sendhub.web.views import FormPageMixin
 
@@ -105,10 +107,16 @@ class ReportDetailView(ReportsMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         report = self.get_report()
-        content = services.content_for(report)
         context = super().get_context_data(**kwargs)
-        context.update(render.report_context(report, content, for_pdf=False))
+        context["report"] = report
+        # Our own template's output, cached per version of the pack.
+        context["pack_body"] = mark_safe(pack_cache.page_body(report))  # noqa: S308
         context["history"] = history.entries_for(report, label="Report")
+        context["overrides"] = list(report.duty_overrides.select_related("by"))
+        step = {MonitoringReport.Status.IN_REVIEW: DutyOverride.Step.SIGN_OFF,
+                MonitoringReport.Status.SIGNED_OFF: DutyOverride.Step.ISSUE}.get(report.status)
+        context["earlier_steps"] = " and ".join(services.earlier_steps_by(report, step, self.request.user)) if step \
+            else ""
         return context
 
 
@@ -167,8 +175,11 @@ class ReportStepView(ReportsMixin, View):
             expected = int(request.POST.get("version", ""))
         except ValueError:
             expected = -1
+        extra = {}
+        if step in {"sign-off", "issue"}:
+            extra["override_reason"] = request.POST.get("override_reason", "")[:2000]
         try:
-            action(report=report, expected_version=expected, by=request.user)
+            action(report=report, expected_version=expected, by=request.user, **extra)
         except ReportIsIssued as error:
             raise PermissionDenied(str(error)) from error
         except services.WorkflowError as error:
@@ -218,9 +229,11 @@ class ReportDownloadView(ReportsMixin, View):
                 response = FileResponse(stored.open("rb"), content_type=content_type)
             response["X-Checksum-SHA256"] = getattr(report, f"{extension}_sha256")
         else:
-            content = services.content_for(report)
-            makers = {"pdf": render.render_pdf, "xlsx": render.render_xlsx, "html": render.render_document_html}
-            data = makers[extension](report, content)
+            if extension == "pdf":
+                data = pack_cache.pdf(report)  # made once per version of the draft
+            else:
+                makers = {"xlsx": render.render_xlsx, "html": render.render_document_html}
+                data = makers[extension](report, pack_cache.content(report))
             response = HttpResponse(data, content_type=content_type)
         audit.exported(request, report.area, f"Monitoring pack: {report.title}", extension)
         disposition = "inline" if extension == "html" else "attachment"
