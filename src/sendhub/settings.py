@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "sendhub.governance",
     "sendhub.progress",
     "sendhub.operations",
+    "sendhub.inspection",
+    "sendhub.forecasting",
     "sendhub.demo",
 ]
 
@@ -248,7 +250,13 @@ OTP_TOTP_ISSUER = "SEND Hub"
 
 SENDHUB_SERVICE_NAME = os.environ.get("SENDHUB_SERVICE_NAME", "SEND Hub")
 SENDHUB_INVITATION_DAYS = int(os.environ.get("SENDHUB_INVITATION_DAYS", "7"))
-SENDHUB_DEMO_BANNER = env_bool("SENDHUB_DEMO_BANNER", False)
+# The yellow "Demonstration data" banner: on, off, or "auto" (the default): shown once `sendhub demo load` has
+# loaded the demo with this DATA_DIR (its "demo-loaded" file), however the server is started (make, runserver).
+SENDHUB_DEMO_BANNER: bool | None = (
+    None
+    if os.environ.get("SENDHUB_DEMO_BANNER", "").strip().lower() in {"", "auto"}
+    else env_bool("SENDHUB_DEMO_BANNER")
+)
 # Key for the keyed hash (HMAC-SHA256) that links a child's records across SEN2 returns without storing the
 # UPN/ULN. Keep it secret and stable: changing it breaks the links between returns.
 SENDHUB_PERSON_KEY = os.environ.get("SENDHUB_PERSON_KEY", SECRET_KEY)

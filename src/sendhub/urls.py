@@ -16,6 +16,9 @@ urlpatterns = [
     path("monitoring/", include("sendhub.reports.urls_monitor")),
     path("operations/", include("sendhub.operations.urls")),
     path("areas/<slug:area_slug>/board/", include("sendhub.governance.urls")),
+    path("areas/<slug:area_slug>/inspection/", include("sendhub.inspection.urls")),
+    path("areas/<slug:area_slug>/sufficiency/", include("sendhub.forecasting.urls")),
+    path("areas/<slug:area_slug>/planning-school-places/", include("sendhub.forecasting.urls_public")),
     path("areas/<slug:area_slug>/how-we-are-improving/", include("sendhub.progress.urls_public")),
     path("areas/<slug:area_slug>/public-progress-page/", include("sendhub.progress.urls")),
 ]

@@ -14,8 +14,15 @@ from sendhub.accounts.models import LocalArea, Organisation
 
 
 class Framework(models.TextChoices):
+    """The stored key names the framework by the year it came into force; the label is what people read.
+
+    "2023" is the area SEND inspection framework launched in January 2023 and revised in June 2025: one
+    framework, so its records keep their key (see sendhub/inspection/frameworks.py for its kinds, outcomes,
+    finding kinds, judgement wording and required plans).
+    """
+
     F2016 = "2016", "2016 framework (joint local area SEND inspection)"
-    F2023 = "2023", "2023 framework (area SEND inspection)"
+    F2023 = "2023", "Area SEND inspection framework (January 2023, revised June 2025)"
 
 
 class Inspection(models.Model):
@@ -23,6 +30,7 @@ class Inspection(models.Model):
         FULL = "full", "Full inspection"
         REVISIT = "revisit", "Revisit"
         MONITORING = "monitoring", "Monitoring inspection"
+        ENGAGEMENT = "engagement", "Engagement meeting"
 
     class Outcome(models.TextChoices):
         POSITIVE = "1", "Arrangements typically lead to positive experiences and outcomes"
@@ -36,7 +44,7 @@ class Inspection(models.Model):
     end_date = models.DateField()
     published_date = models.DateField(null=True, blank=True)
     outcome = models.CharField(
-        max_length=1, choices=Outcome.choices, blank=True, help_text="2023 framework full inspections only"
+        max_length=1, choices=Outcome.choices, blank=True, help_text="Current framework full inspections only"
     )
     summary = models.TextField(blank=True)
     report_url = models.URLField("Report link", blank=True, max_length=500)
