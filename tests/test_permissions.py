@@ -8,6 +8,8 @@ and who may use it. The expectations follow ``sendhub/accounts/rules.py``:
 * management pages (``area.manage``) are for the area's administrators (and superusers) only;
 * progress updates and milestones are for administrators and editors of the organisation owning the action;
 * comments (and confirming a voice comment's themes) are for administrators, editors and forum members;
+* co-production records and "You said, we did" drafts are for administrators and forum members
+  (``area.coproduce``); publishing an entry is ``area.manage``;
 * Local Offer listings are added and changed by administrators and the editors of the provider's partner
   organisation (``listing.propose``); approvals, data quality and problem reports are ``area.manage``;
 * public pages (Local Offer search and service pages, "Have your say", "You said, we did", the ORUK API)
@@ -87,6 +89,8 @@ MEMBERS = frozenset({ADMINISTRATOR, EDITOR, OTHER_EDITOR, FORUM_MEMBER, MONITOR,
 MANAGERS = frozenset({ADMINISTRATOR, SUPERUSER})
 ACTION_UPDATERS = frozenset({ADMINISTRATOR, EDITOR, SUPERUSER})
 COMMENTERS = frozenset({ADMINISTRATOR, EDITOR, OTHER_EDITOR, FORUM_MEMBER, SUPERUSER})
+# Co-production and "You said, we did" drafts (area.coproduce): administrators and the Parent Carer Forum.
+COPRODUCERS = frozenset({ADMINISTRATOR, FORUM_MEMBER, SUPERUSER})
 # Local Offer listings (listing.propose): administrators, and editors of the partner organisation linked to the
 # listing's provider (la_org in the world, so EDITOR; OTHER_EDITOR's health_org maintains no provider).
 LISTING_EDITORS = frozenset({ADMINISTRATOR, EDITOR, SUPERUSER})
@@ -736,14 +740,15 @@ RULES: dict[str, Rule] = {
     "voice:safeguarding-reviewed": area_page(MANAGERS, flagged_comment_pk, methods=("post",)),
     "voice:retrain": area_page(MANAGERS, methods=("post",)),
     # Co-production and "You said, we did": members read, administrators manage (area.manage).
+    "voice:forum": area_page(COPRODUCERS),
     "voice:coproduction-list": area_page(MEMBERS),
     "voice:coproduction-detail": area_page(MEMBERS, coproduction_pk),
-    "voice:coproduction-create": form_page(MANAGERS),
-    "voice:coproduction-edit": form_page(MANAGERS, coproduction_pk),
+    "voice:coproduction-create": form_page(COPRODUCERS),
+    "voice:coproduction-edit": form_page(COPRODUCERS, coproduction_pk),
     "voice:ysd-list": area_page(MEMBERS),
     "voice:ysd-detail": area_page(MEMBERS, you_said_we_did_pk),
-    "voice:ysd-create": form_page(MANAGERS),
-    "voice:ysd-edit": form_page(MANAGERS, you_said_we_did_pk),
+    "voice:ysd-create": form_page(COPRODUCERS),
+    "voice:ysd-edit": form_page(COPRODUCERS, you_said_we_did_pk),
     "voice:ysd-publish": area_page(MANAGERS, you_said_we_did_pk, methods=("post",)),
 }
 
@@ -754,6 +759,8 @@ RULE_MODULES = (
     "tests.permissions_governance",
     "tests.permissions_progress",
     "tests.permissions_operations",
+    "tests.permissions_inspection",
+    "tests.permissions_forecasting",
 )
 for _module_name in RULE_MODULES:
     try:

@@ -12,21 +12,23 @@ from tests.factories import ActionFactory, UserFactory, member
 
 pytestmark = pytest.mark.django_db
 
-AREA_PERMISSIONS = ["area.view", "area.manage", "area.comment", "area.update_own_actions"]
+AREA_PERMISSIONS = ["area.view", "area.manage", "area.comment", "area.update_own_actions", "area.coproduce"]
 ACTION_PERMISSIONS = ["action.update"]
 
 # person -> the permissions they hold in `area` (area-wide), and on actions owned by their own organisation
 # ("own_action") and by another organisation in the area ("other_action").
 EXPECTED = {
-    "administrator": {"area.view", "area.manage", "area.comment", "area.update_own_actions", "own", "other"},
+    "administrator": {"area.view", "area.manage", "area.comment", "area.update_own_actions", "area.coproduce", "own",
+                      "other"},
     "editor": {"area.view", "area.comment", "area.update_own_actions", "own"},
     "editor_without_organisation": {"area.view", "area.comment", "area.update_own_actions"},
-    "forum_member": {"area.view", "area.comment"},
+    "forum_member": {"area.view", "area.comment", "area.coproduce"},
     "monitor": {"area.view"},
     "viewer": {"area.view"},
     "outsider": set(),
     "anonymous": set(),
-    "superuser": {"area.view", "area.manage", "area.comment", "area.update_own_actions", "own", "other"},
+    "superuser": {"area.view", "area.manage", "area.comment", "area.update_own_actions", "area.coproduce", "own",
+                  "other"},
 }
 
 

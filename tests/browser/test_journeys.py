@@ -174,7 +174,7 @@ def test_editor_signs_in_and_records_an_off_track_update_with_evidence(page, are
     assert overdue_before == 1  # A2
     assert rag_before == {"On track": 2, "At risk": 1, "Off track": 0}
 
-    page.get_by_role("navigation", name="Account").get_by_role("link", name="Actions", exact=True).click()
+    page.get_by_role("navigation", name="Staff pages").get_by_role("link", name="Actions", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Actions")
     axe_audit.check(page, "Actions")
     page.get_by_role("link", name=f"{action.reference} {action.title}").click()
@@ -208,7 +208,7 @@ def test_editor_signs_in_and_records_an_off_track_update_with_evidence(page, are
     assert (update.author, update.rag, update.status) == (editor_user, Action.Rag.OFF_TRACK, "in_progress")
     assert Evidence.objects.get(update=update).title == "Recruitment plan"
 
-    page.get_by_role("navigation", name="Account").get_by_role("link", name="Dashboard").click()
+    page.get_by_role("navigation", name="Staff pages").get_by_role("link", name="Dashboard").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Lancashire improvement plan")
     assert stat(page, "actions overdue") == overdue_before
     assert rag_counts(page) == {"On track": 1, "At risk": 1, "Off track": 1}
@@ -275,7 +275,7 @@ def test_every_page_is_axe_clean(new_page, area, admin_user, plan, axe_audit):
 
     anonymous = new_page()
     for url, heading in [
-        (reverse("web:home"), "Improving SEND together"),
+        (reverse("web:home"), "Support for children and young people with SEND"),
         (reverse("web:accessibility"), None),
         (reverse("accounts:sign-in"), "Sign in"),
     ]:

@@ -50,7 +50,7 @@ def test_administrator_uploads_a_return_and_sees_measures_and_deadlines(
     sign_in(page, admin_user.email)
 
     # Outcomes -> SEN2 returns -> Upload.
-    page.get_by_role("navigation", name="Account").get_by_role("link", name="Outcomes").click()
+    page.get_by_role("navigation", name="Staff pages").get_by_role("link", name="Outcomes").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Lancashire outcomes")
     expect(page.get_by_text("No SEN2 return has been imported for Lancashire yet")).to_be_visible()
     page.get_by_role("navigation", name="Outcomes sections").get_by_role("link", name="SEN2 returns").click()

@@ -144,7 +144,7 @@ def test_administrator_publishes_the_progress_page_and_a_visitor_reads_it(
         expect(visitor.get_by_role("img", name="How many new EHC plans we finished within 20 weeks")).to_be_visible()
         expect(visitor.get_by_text("England: 46.4% in 2024.", exact=True)).to_be_visible()
         expect(visitor.get_by_text("Forms were too long.")).to_be_visible()
-        expect(visitor.get_by_role("link", name="Have your say")).to_be_visible()
+        expect(visitor.get_by_role("main").get_by_role("link", name="Have your say")).to_be_visible()
         expect(visitor.get_by_role("button", name="Sign out")).to_have_count(0)
     finally:
         context.close()

@@ -1,5 +1,6 @@
-"""Monitoring pack journey in Chromium: an administrator drafts a pack, sends it for review, signs it off and
-issues it; a DfE monitor then opens the issued pack. Every page visited is checked with axe.
+"""Monitoring pack journey in Chromium: an administrator drafts a pack and sends it for review, a second signs it
+off and a third issues it (separation of duties); a DfE monitor then opens the issued pack. Every page visited is
+checked with axe.
 
 Run alone with ``pytest -m browser``; leave out with ``-m "not browser"``.
 """
@@ -11,7 +12,7 @@ from django.urls import reverse
 
 from sendhub.reports.models import MonitoringReport
 from tests.browser.test_journeys import sign_in
-from tests.reports.conftest import as_at, plan  # noqa: F401 - fixtures
+from tests.reports.conftest import as_at, issuer, plan, signer  # noqa: F401 - fixtures
 
 expect = pytest.importorskip("playwright.sync_api", reason="Browser journeys need Playwright (pip '.[test]')").expect
 
@@ -22,7 +23,7 @@ pytestmark = [
 
 
 def test_administrator_issues_a_pack_and_a_monitor_reads_it(new_page, area, plan, as_at, admin_user,  # noqa: F811
-                                                            monitor_user, axe_audit):
+                                                            signer, issuer, monitor_user, axe_audit):  # noqa: F811
     page = new_page()
     sign_in(page, admin_user.email)
     page.goto(reverse("reports:report-list", args=[area.slug]))
@@ -43,13 +44,20 @@ def test_administrator_issues_a_pack_and_a_monitor_reads_it(new_page, area, plan
     page.get_by_role("button", name="Save changes").click()
     page.get_by_role("button", name="Send for review").click()
     expect(page.get_by_text("Sent for review", exact=True).first).to_be_visible()
-    page.get_by_role("button", name="Sign off").click()
-    page.get_by_role("button", name="Issue to DfE and NHS England").click()
-    expect(page.get_by_text("This pack is fixed: nobody can change it.")).to_be_visible()
-    expect(page.get_by_role("link", name="Edit details and summary")).to_have_count(0)
-    axe_audit.check(page, "Issued pack (administrator)")
+    expect(page.get_by_role("button", name="Sign off", exact=True)).to_have_count(0)  # someone else signs off
+    axe_audit.check(page, "Pack in review (the person who sent it)")
+    pack_url = page.url
+    for person, button in ((signer, "Sign off"), (issuer, "Issue to DfE and NHS England")):
+        other = new_page()
+        sign_in(other, person.email)
+        other.goto(pack_url)
+        other.get_by_role("button", name=button, exact=True).click()
+    expect(other.get_by_text("This pack is fixed: nobody can change it.")).to_be_visible()
+    expect(other.get_by_role("link", name="Edit details and summary")).to_have_count(0)
+    axe_audit.check(other, "Issued pack (administrator)")
     report = MonitoringReport.objects.get()
     assert report.status == "issued" and report.pdf_sha256
+    assert len({report.submitted_by_id, report.signed_off_by_id, report.issued_by_id}) == 3
 
     monitor = new_page()
     sign_in(monitor, monitor_user.email)

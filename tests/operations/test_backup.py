@@ -97,7 +97,10 @@ def rows_the_demo_does_not_make(area) -> None:
 
     from sendhub.accounts.models import SignInLink, SignInThrottle
     from sendhub.directory.models import Contact, Postcode, ReminderSent, Service
+    from sendhub.forecasting.models import Population
+    from sendhub.inspection.models import AuditCriterion, Moderation, SampledPlan
     from sendhub.outcomes.models import DfeRelease, DfeValue, StatisticalNeighbour
+    from sendhub.reports.models import DutyOverride, MonitoringReport
     from sendhub.voice.models import ClassifierModel
 
     common = {"user_agent": "Firefox", "ip_address": "192.0.2.1", "username": "x@example.org", "http_accept": "*",
@@ -133,6 +136,15 @@ def rows_the_demo_does_not_make(area) -> None:
     comment.save()  # a history row, with its tags'
     comment.tags.first().save()
     InvitationFactory(area=area)
+    Population.objects.create(area=area, year=2026, age=7, people=15234.5, source="ons.csv")
+    Moderation.objects.create(  # through save(), so with a history row
+        sampled=SampledPlan.objects.first(), criterion=AuditCriterion.objects.first(), agreed_grade=2,
+        moderator=user, decided_on=timezone.localdate(),
+    )  # fmt: skip
+    DutyOverride.objects.create(
+        report=MonitoringReport.objects.filter(area=area).first(), step="sign_off", by=user,
+        earlier="sent it for review", reason="The other lead is on leave", at=now,
+    )  # fmt: skip
     Feedback.objects.create(area=area, respondent="parent_carer", consent_to_contact=True, contact_email="a@b.org")
 
 

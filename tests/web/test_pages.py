@@ -39,22 +39,93 @@ def soup(response) -> BeautifulSoup:
 # Home ---------------------------------------------------------------------------------------------------
 
 
-def test_home_for_a_visitor_has_a_sign_in_start_button(client_for, db):
+PUBLIC_PAGES = {
+    "Find support": "directory:search",
+    "Have your say": "voice-public:index",
+    "How we are improving": "progress-public:index",
+    "You said, we did": "you-said-we-did:index",
+}
+
+
+def test_front_door_with_one_area_puts_its_public_pages_first(client_for, area):
     response = client_for(None).get("/")
 
     assert response.status_code == 200
     page = soup(response)
-    assert page.h1.get_text(strip=True) == "Improving SEND together"
-    start = page.select_one("a.govuk-button--start")
-    assert start is not None and start.get_text(strip=True) == "Sign in"
-    assert start["href"] == reverse("accounts:sign-in")
+    assert page.h1.get_text(strip=True) == "Support for children and young people with SEND"
+    assert "Lancashire" in page.select_one("main .govuk-caption-xl").get_text()
+    links = [(a.get_text(strip=True), a["href"]) for a in page.select("main h2 a")]
+    assert links == [(label, reverse(name, args=[area.slug])) for label, name in PUBLIC_PAGES.items()]
+    # Staff sign-in is secondary: a plain link after the public pages (and in the header), never a start button.
+    assert page.select_one("a.govuk-button--start") is None
+    sign_in = [a for a in page.select("main a") if a["href"] == reverse("accounts:sign-in")]
+    assert len(sign_in) == 1 and "govuk-button" not in sign_in[0].get("class", [])
+    assert page.select_one("header nav[aria-label=Account] a")["href"] == reverse("accounts:sign-in")
 
 
-def test_home_takes_a_member_of_one_area_to_its_dashboard(client_for, viewer_user, area):
-    response = client_for(viewer_user).get("/")
+def test_front_door_lists_every_hosted_area_with_its_public_pages(client_for, area, other_area):
+    page = soup(client_for(None).get("/"))
 
-    assert response.status_code == 302
-    assert response["Location"] == reverse("improvement:dashboard", args=[area.slug]) == "/areas/lancashire/"
+    assert [h2.get_text(strip=True) for h2 in page.select("main h2.govuk-heading-l")] == ["Cumbria", "Lancashire"]
+    for hosted in (area, other_area):
+        hrefs = {a["href"] for a in page.select("main h3 a")}
+        assert {reverse(name, args=[hosted.slug]) for name in PUBLIC_PAGES.values()} <= hrefs
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC_PAGES.values()))
+def test_public_pages_share_the_public_navigation(client_for, area, name):
+    page = soup(client_for(None).get(reverse(name, args=[area.slug])))
+
+    navigation = page.select_one("nav.govuk-service-navigation__wrapper")
+    assert navigation["aria-label"] == "Lancashire: pages for families"
+    links = [(a.get_text(strip=True), a["href"]) for a in navigation.select("a")]
+    assert links == [(label, reverse(n, args=[area.slug])) for label, n in PUBLIC_PAGES.items()]
+    current = navigation.select("a[aria-current]")
+    assert [a["href"] for a in current] == [reverse(name, args=[area.slug])]
+    assert page.find("nav", attrs={"aria-label": "Staff pages"}) is None
+
+
+def test_staff_navigation_is_separate_and_account_links_are_in_the_header(client_for, admin_user, area):
+    page = soup(client_for(admin_user).get(reverse("improvement:action-list", args=[area.slug])))
+
+    staff = page.find("nav", attrs={"aria-label": "Staff pages"})
+    labels = [a.get_text(strip=True) for a in staff.select("a")]
+    assert labels[:4] == ["Dashboard", "Findings", "Actions", "My actions"]
+    assert "Sign out" not in staff.get_text() and "Your account" not in staff.get_text()
+    assert [a.get_text(strip=True) for a in staff.select("a[aria-current]")] == ["Actions"]
+    account = page.select_one("header nav[aria-label=Account]")
+    assert "Your account" in account.get_text() and account.select_one("button").get_text(strip=True) == "Sign out"
+    assert page.find("nav", attrs={"aria-label": "Lancashire: pages for families"}) is None
+
+
+def test_each_role_lands_on_a_page_made_for_it(client_for, admin_user, editor_user, forum_user, monitor_user,
+                                                viewer_user, area):
+    landings = {
+        admin_user: reverse("improvement:dashboard", args=[area.slug]),
+        editor_user: reverse("improvement:dashboard", args=[area.slug]),
+        forum_user: reverse("voice:forum", args=[area.slug]),
+        monitor_user: reverse("monitoring:overview"),
+        viewer_user: reverse("improvement:finding-list", args=[area.slug]),
+    }
+    for user, landing in landings.items():
+        response = client_for(user).get("/")
+        assert (response.status_code, response["Location"]) == (302, landing), user.email
+        assert client_for(user).get(landing).status_code == 200, user.email
+
+
+def test_the_monitor_has_monitoring_in_their_navigation_and_the_forum_has_its_page(
+    client_for, monitor_user, forum_user, area
+):
+    for url in (reverse("monitoring:overview"), reverse("improvement:dashboard", args=[area.slug])):
+        staff = soup(client_for(monitor_user).get(url)).find("nav", attrs={"aria-label": "Staff pages"})
+        items = [(a.get_text(strip=True), a["href"]) for a in staff.select("a")]
+        assert ("Monitoring", reverse("monitoring:overview")) in items
+        assert "My actions" not in staff.get_text()
+    staff = soup(client_for(forum_user).get(reverse("improvement:dashboard", args=[area.slug]))).find(
+        "nav", attrs={"aria-label": "Staff pages"}
+    )
+    labels = [a.get_text(strip=True) for a in staff.select("a")]
+    assert labels[0] == "Forum" and "My actions" not in labels and "Monitoring" not in labels
 
 
 def test_home_lists_both_areas_for_a_member_of_two(client_for, viewer_user, other_area):
@@ -314,3 +385,23 @@ def test_list_pages_make_the_same_number_of_queries_however_long_the_plan(client
     few = queries()
     add(10)
     assert queries() == few, f"{name} makes more queries for a longer plan (N+1)"
+
+
+# The demo banner ---------------------------------------------------------------------------------------------
+
+
+def test_the_demo_banner_follows_the_demo_in_this_data_directory(client_for, db, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    settings.SENDHUB_DEMO_BANNER = None  # auto, the default
+
+    def banner() -> bool:
+        return soup(client_for(None).get("/")).find("section", attrs={"aria-label": "Demonstration data"}) is not None
+
+    assert not banner()
+    (tmp_path / "demo-loaded").write_text("Lancashire demo loaded\n")  # what `sendhub demo load` leaves
+    assert banner()
+    settings.SENDHUB_DEMO_BANNER = False
+    assert not banner()
+    (tmp_path / "demo-loaded").unlink()
+    settings.SENDHUB_DEMO_BANNER = True
+    assert banner()

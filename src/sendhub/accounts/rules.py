@@ -51,6 +51,11 @@ def can_comment_in_area(user, area) -> bool:
 
 
 @rules.predicate
+def is_forum_member_in_area(user, area) -> bool:
+    return role_in(user, area) == Role.FORUM_MEMBER
+
+
+@rules.predicate
 def is_editor_in_area(user, area) -> bool:
     return role_in(user, area) == Role.EDITOR
 
@@ -105,6 +110,9 @@ rules.add_perm("area.view", is_area_member)
 rules.add_perm("area.manage", is_area_administrator)
 rules.add_perm("area.comment", can_comment_in_area)
 rules.add_perm("area.update_own_actions", is_area_administrator | is_editor_in_area)
+# The Parent Carer Forum's own work: recording co-production and drafting "You said, we did" entries. Publishing
+# an entry on the public page stays with administrators (area.manage).
+rules.add_perm("area.coproduce", is_area_administrator | is_forum_member_in_area)
 # Object permissions: the object is an improvement Action.
 rules.add_perm("action.update", administers_action_area | owns_action)
 # Object permissions: the object is an outcomes ManualMeasure.

@@ -1,11 +1,13 @@
-"""Reads about people for signing in: which account an address names, and how long its sign-in must wait."""
+"""Reads about people for signing in: which account an address names, how long its sign-in must wait, and
+which page they land on."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.urls import reverse
 
 from sendhub.accounts.identity import normalise_email
-from sendhub.accounts.models import User
+from sendhub.accounts.models import LocalArea, Membership, Role, User
 
 
 def account_for_address(typed: str) -> User | None:
@@ -40,3 +42,29 @@ def slowdown_seconds(failures: int) -> int:
         return 0
     ceiling = max(1, int(float(settings.AXES_COOLOFF_TIME) * 3600))
     return ceiling if over >= ceiling.bit_length() else min(ceiling, 2**over)
+
+
+# Where each role lands after signing in: a page made for it. One area's member goes to their role's page in it;
+# a person who only monitors goes to the cross-area monitoring page; anyone else to the list of their areas.
+ROLE_LANDINGS = {
+    Role.ADMINISTRATOR: "improvement:dashboard",
+    Role.EDITOR: "improvement:dashboard",
+    Role.FORUM_MEMBER: "voice:forum",
+    Role.VIEWER: "improvement:finding-list",  # the plan: every finding and the actions answering it
+}
+
+
+def landing_url(user) -> str | None:
+    """The page a signed-in person starts from, or None when the list of their areas (the home page) is it."""
+    if user.is_superuser:
+        areas = list(LocalArea.objects.order_by("pk")[:2])
+        return areas[0].get_absolute_url() if len(areas) == 1 else None
+    memberships = list(Membership.objects.filter(user=user).select_related("area"))
+    if not memberships:
+        return None
+    if all(m.role == Role.MONITOR for m in memberships):
+        return reverse("monitoring:overview")
+    if len(memberships) == 1:
+        membership = memberships[0]
+        return reverse(ROLE_LANDINGS[membership.role], args=[membership.area.slug])
+    return None

@@ -80,6 +80,11 @@ NATIONAL_ORGANISATIONS: dict[str, tuple[str, str, str]] = {
 # key: (email, full name, job title, role, organisation key)
 PEOPLE: dict[str, tuple[str, str, str, str, str]] = {
     "admin": (ADMIN_EMAIL, "Alex Morgan", "SEND Improvement Programme Manager", Role.ADMINISTRATOR, "lcc"),
+    # Two more administrators: a monitoring pack is sent for review, signed off and issued by three people.
+    "director": ("director.education@lancashire.demo", "Helen Ashworth", "Director of Education, Culture and Skills",
+                 Role.ADMINISTRATOR, "lcc"),
+    "icb_exec": ("send.executive@lancashire.demo", "Dr Owen Price", "Executive Lead for SEND, Integrated Care Board",
+                 Role.ADMINISTRATOR, "icb"),
     "council": ("editor.council@lancashire.demo", "Sam Whitaker", "Head of SEND Assessment and Review",
                 Role.EDITOR, "lcc"),
     "health": ("editor.health@lancashire.demo", "Dr Priya Shah", "Designated Clinical Officer for SEND",
@@ -139,7 +144,7 @@ INSPECTION_2024 = {
     "published_date": date(2025, 2, 7),  # approximate: the report was published in February 2025
     "outcome": Inspection.Outcome.SYSTEMIC_FAILINGS,
     "summary": (
-        "Area SEND inspection under the 2023 framework: widespread and/or systemic failings leading to "
+        "Area SEND inspection under the framework of January 2023: widespread and/or systemic failings leading to "
         "significant concerns. Three areas for priority action and two areas for improvement. A DfE "
         "Improvement Notice followed in June 2025. Summary written for the SEND Hub demonstration."
     ),

@@ -64,9 +64,15 @@ def build(area: LocalArea, today: date, admin: User) -> dict[str, int]:
     start = services.add_months(half_year_end + timedelta(days=1), -6)
     issued = services.create_draft(area=area, title=services.default_title(start, half_year_end), period_start=start,
                                    period_end=half_year_end, as_at=half_year_end, created_by=admin)
+    # Separation of duties: sent for review, signed off and issued by three different administrators.
+    others = list(User.objects.filter(memberships__area=area, memberships__role="administrator", is_active=True)
+                  .exclude(pk=admin.pk).order_by("email")[:2])
+    signer = others[0] if others else admin
+    issuer = others[1] if len(others) > 1 else admin
+    reason = "" if len({admin.pk, signer.pk, issuer.pk}) == 3 else "Demo area with fewer than three administrators"
     services.submit_for_review(report=issued, expected_version=issued.version, by=admin)
-    services.sign_off(report=issued, expected_version=issued.version, by=admin)
-    services.issue(report=issued, expected_version=issued.version, by=admin)
+    services.sign_off(report=issued, expected_version=issued.version, by=signer, override_reason=reason)
+    services.issue(report=issued, expected_version=issued.version, by=issuer, override_reason=reason)
     as_at = today - timedelta(days=1)
     draft_start = half_year_end + timedelta(days=1)
     services.create_draft(area=area, title=f"Monitoring pack: {draft_start:%B %Y} to date (draft)",

@@ -157,3 +157,26 @@ def line_chart(
                 )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every interpolated text is escaped above  # nosec B308 B703
+
+
+def indexed(series: list[Series]) -> list[Series]:
+    """Each series as an index of its own first value (= 100), so series of very different sizes (an area's
+    EHC plans and England's) share one axis without the small one lying flat at zero. The table beside the
+    chart keeps the real figures. A series whose first value is missing or zero is left out of the chart."""
+    result = []
+    for s in series:
+        base = next((v for _, v in s.points if v is not None), None)
+        if not base:
+            continue
+        result.append(Series(s.name, [(label, None if v is None else round(v / base * 100, 1)) for label, v in
+                                      s.points]))
+    return result
+
+
+def scaled_title(title: str, series: list[Series], unit: str) -> tuple[list[Series], str, str]:
+    """(series, title, unit) to draw: counts compared across places are indexed (first year = 100); one series
+    or percentages are drawn as they are."""
+    if unit == "percent" or len([s for s in series if any(v is not None for _, v in s.points)]) < 2:
+        return series, title, unit
+    first = next((label for s in series for label, v in s.points if v is not None), "")
+    return indexed(series), f"{title} (index: each place's {first} figure = 100)", "index"

@@ -7,20 +7,23 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from sendhub.accounts.models import LocalArea, Role
+from sendhub.accounts.selectors import landing_url
 from sendhub.web import health
 from sendhub.web.client_address import is_allowed
 
 
 class HomeView(TemplateView):
-    """Signed-out visitors see what SEND Hub is; a member of one area goes straight to its dashboard."""
+    """The front door. Families see each hosted area's public pages (one area: its pages up front) with staff
+    sign-in secondary; a signed-in person goes to the page made for their role (``landing_url``), or sees the
+    list of their areas when they belong to several."""
 
     template_name = "web/home.html"
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if request.user.is_authenticated:
-            areas = self.areas_for(request.user)
-            if len(areas) == 1:
-                return redirect(areas[0].get_absolute_url())
+            landing = landing_url(request.user)
+            if landing:
+                return redirect(landing)
         return super().get(request, *args, **kwargs)
 
     @staticmethod
@@ -34,6 +37,8 @@ class HomeView(TemplateView):
         if self.request.user.is_authenticated:
             context["areas"] = self.areas_for(self.request.user)
             context["monitors_areas"] = self.request.user.memberships.filter(role=Role.MONITOR).exists()
+        else:
+            context["hosted_areas"] = list(LocalArea.objects.order_by("name"))
         return context
 
 

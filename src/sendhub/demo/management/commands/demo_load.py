@@ -12,11 +12,14 @@ from django.utils import timezone
 from sendhub.accounts.models import User
 from sendhub.demo import directory as demo_directory
 from sendhub.demo import governance as demo_governance
+from sendhub.demo import inspection as demo_inspection
 from sendhub.demo import lancashire
 from sendhub.demo import outcomes as demo_outcomes
 from sendhub.demo import progress as demo_progress
 from sendhub.demo import reports as demo_reports
+from sendhub.demo import sufficiency as demo_sufficiency
 from sendhub.demo import voice as demo_voice
+from sendhub.web.context_processors import demo_marker
 
 
 class Command(BaseCommand):
@@ -75,8 +78,10 @@ class Command(BaseCommand):
             )
             voice = demo_voice.load(summary.area, today=timezone.localdate(), admin=admin)
             board = demo_governance.build(summary.area, timezone.localdate(), admin)
+            inspection = demo_inspection.build(summary.area, timezone.localdate(), admin)
             progress_page = demo_progress.build(summary.area, timezone.localdate(), admin)
             reports = demo_reports.build(summary.area, timezone.localdate(), admin)
+            sufficiency = demo_sufficiency.load(summary.area, admin=admin)
         except (lancashire.DemoError, RuntimeError) as exc:
             raise CommandError(str(exc)) from exc
         except DatabaseError as exc:
@@ -84,6 +89,8 @@ class Command(BaseCommand):
             hint = " The database is not set up: run 'sendhub migrate' first." if missing_table else ""
             raise CommandError(f"Could not load the demo (nothing was saved): {exc}.{hint}") from exc
 
+        # With SENDHUB_DEMO_BANNER=auto (the default) pages show the "Demonstration data" banner from now on.
+        demo_marker().write_text(f"Lancashire demo loaded {timezone.now():%Y-%m-%d %H:%M}\n", encoding="utf-8")
         seconds = time.monotonic() - started
         if options.get("verbosity", 1) == 0:
             return
@@ -92,8 +99,10 @@ class Command(BaseCommand):
         self.stdout.write(f"  Local Offer: {directory.counts}")
         self.stdout.write(f"  Parent carer voice: {voice.counts}")
         self.stdout.write(f"  Partnership board: {board}")
+        self.stdout.write(f"  Inspection readiness: {inspection}")
         self.stdout.write(f"  Public progress page: {progress_page}")
         self.stdout.write(f"  Monitoring reports: {reports}")
+        self.stdout.write(f"  Sufficiency: {sufficiency}")
         for line in [*outcomes.returns, outcomes.dfe, *outcomes.notes]:
             if line:
                 self.stdout.write(f"  Outcomes: {line}")
@@ -108,4 +117,11 @@ class Command(BaseCommand):
                 self.stdout.write("  " + "  ".join("-" * width for width in widths))
         self.stdout.write("")
         self.stdout.write("More demo accounts, same password: " + ", ".join(summary.other_emails) + ".")
-        self.stdout.write(f"Open http://127.0.0.1:8000/ (area: /areas/{summary.area.slug}/)")
+        self.stdout.write("")
+        self.stdout.write(
+            "To look round, start the web server with the same settings (SENDHUB_DATA_DIR, DATABASE_URL) as this\n"
+            "command; it cannot know which port the server will use:\n"
+            "  SENDHUB_DEBUG=1 sendhub runserver         serves http://127.0.0.1:8000/ (Django's default port)\n"
+            "  SENDHUB_DEBUG=1 sendhub runserver 8123    serves http://127.0.0.1:8123/ (any free port)\n"
+            f"Families start at / ; staff sign in at /accounts/sign-in/ ; the demo area is /areas/{summary.area.slug}/."
+        )
