@@ -47,6 +47,10 @@ demo: pdf-deps install assets
 	SENDHUB_DEBUG=1 $(BIN)/sendhub demo load
 	SENDHUB_DEBUG=1 $(BIN)/sendhub runserver 127.0.0.1:8000
 
+# Each run spreads its test files over two processes (pytest-xdist; a file's tests stay together, so module
+# fixtures such as a loaded demo are built once); PYTEST_PARALLEL= runs them in one process.
+PYTEST_PARALLEL ?= -n 2 --dist loadfile
+
 # Lint, then the SQLite run (with the browser journeys) and the PostgreSQL run side by side: each is mostly one
 # Python process waiting on its database, so on two cores together they take little longer than the slower one.
 # Each run's output is printed whole when it ends.
@@ -55,11 +59,11 @@ test: system-deps install-test assets
 	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 test-sqlite:
-	$(BIN)/pytest -q -p no:cacheprovider
+	$(BIN)/pytest -q -p no:cacheprovider $(PYTEST_PARALLEL)
 
 # The same suite, less the browser journeys, against PostgreSQL (DATABASE_URL).
 test-postgres:
-	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -p no:cacheprovider -m "not browser"
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -p no:cacheprovider -m "not browser" $(PYTEST_PARALLEL)
 
 # ruff (with its bandit-derived S rules) over everything, and bandit itself over the product code: findings of
 # medium severity or above fail; each reviewed exception is marked "# nosec <id>" with its reason beside it.

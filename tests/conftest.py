@@ -16,7 +16,14 @@ from tests.pagecheck import check_response
 
 # One file per database, so the SQLite and PostgreSQL runs of `make test` can run side by side.
 _DATABASE = "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
-SUITE_LOG = Path(__file__).resolve().parent.parent / "test-artefacts" / f"suite-log-{_DATABASE}.jsonl"
+# and under pytest-xdist one file per worker (each process logs alone), which the controller scans at the end.
+_ARTEFACTS = Path(__file__).resolve().parent.parent / "test-artefacts"
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+SUITE_LOG = _ARTEFACTS / f"suite-log-{_DATABASE}-{_WORKER}.jsonl"
+
+
+def _suite_logs() -> list[Path]:
+    return sorted(_ARTEFACTS.glob(f"suite-log-{_DATABASE}-*.jsonl"))
 
 
 def pytest_configure(config):
@@ -24,7 +31,9 @@ def pytest_configure(config):
         "markers",
         "no_pagecheck: do not run the page check (tests/pagecheck.py) on pages this test renders",
     )
-    SUITE_LOG.unlink(missing_ok=True)  # a run that collects nothing must not scan an earlier run's log
+    if getattr(config, "workerinput", None) is None:
+        for log in _suite_logs():  # a run that collects nothing must not scan an earlier run's logs
+            log.unlink(missing_ok=True)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -44,15 +53,17 @@ def _record_suite_logs():
 def pytest_sessionfinish(session, exitstatus):
     """Fail the run if any log line the suite produced holds a fixture's name, a child's name, an email address
     or a postcode (the scan is tests/logscan.py; tests/test_log_privacy.py proves it catches them)."""
-    if not SUITE_LOG.exists() or getattr(session.config, "workerinput", None) is not None:
+    if getattr(session.config, "workerinput", None) is not None:
         return
     from tests.logscan import personal_data_in
 
-    with SUITE_LOG.open(encoding="utf-8") as lines:
-        found = personal_data_in(lines)
+    found = []
+    for log in _suite_logs():
+        with log.open(encoding="utf-8") as lines:
+            found += [f"{log.name}: {line}" for line in personal_data_in(lines)]
     if found:
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-        message = f"Personal data in the suite's logs ({SUITE_LOG}):\n  " + "\n  ".join(found[:20])
+        message = "Personal data in the suite's logs (test-artefacts/):\n  " + "\n  ".join(found[:20])
         if reporter:
             reporter.write_line(message, red=True)
         session.exitstatus = 1

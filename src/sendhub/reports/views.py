@@ -110,7 +110,7 @@ class ReportDetailView(ReportsMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["report"] = report
         # Our own template's output, cached per version of the pack.
-        context["pack_body"] = mark_safe(pack_cache.page_body(report))  # noqa: S308
+        context["pack_body"] = mark_safe(pack_cache.page_body(report))  # noqa: S308 - rendered by our template with autoescape on  # nosec B308 B703
         context["history"] = history.entries_for(report, label="Report")
         context["overrides"] = list(report.duty_overrides.select_related("by"))
         step = {MonitoringReport.Status.IN_REVIEW: DutyOverride.Step.SIGN_OFF,
