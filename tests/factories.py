@@ -1,208 +1,26 @@
-"""factory_boy factories for every SEND Hub model.
+"""Every app's factories in one import, for tests that build across apps.
 
-Each factory makes a valid object with as little as possible; a test names what it relies on.
+Each app's own factories live beside its tests (tests/<app>/factories.py); this module only gathers the ones most
+tests need.
 """
 
-from __future__ import annotations
-
-from datetime import date, timedelta
-
-import factory
-from factory.django import DjangoModelFactory
-
-from sendhub.accounts.models import Invitation, LocalArea, Membership, Organisation, Role, User
-from sendhub.improvement.models import (
-    Action,
-    Comment,
-    Evidence,
-    Finding,
-    Framework,
-    Inspection,
-    Judgement,
-    Milestone,
-    ProgressUpdate,
+from tests.accounts.factories import (  # noqa: F401
+    PASSWORD,
+    InvitationFactory,
+    LocalAreaFactory,
+    MembershipFactory,
+    NationalOrganisationFactory,
+    OrganisationFactory,
+    UserFactory,
+    member,
 )
-
-PASSWORD = "correct-horse-battery"
-_BASE36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-
-
-class LocalAreaFactory(DjangoModelFactory):
-    class Meta:
-        model = LocalArea
-
-    name = factory.Sequence(lambda n: f"Area {n:03d}")
-    slug = factory.Sequence(lambda n: f"area-{n:03d}")
-    # Letters never clash with the real three-digit codes that tests give their named areas.
-    la_code = factory.Sequence(lambda n: "X" + _BASE36[n // 36 % 36] + _BASE36[n % 36])
-    ons_code = factory.Sequence(lambda n: f"E{n:08d}")
-    region = LocalArea.Region.NORTH_WEST
-
-
-class OrganisationFactory(DjangoModelFactory):
-    class Meta:
-        model = Organisation
-
-    area = factory.SubFactory(LocalAreaFactory)
-    name = factory.Sequence(lambda n: f"Council {n}")
-    short_name = ""
-    kind = Organisation.Kind.LOCAL_AUTHORITY
-
-
-class NationalOrganisationFactory(OrganisationFactory):
-    area = None
-    name = factory.Sequence(lambda n: f"Department for Education {n}")
-    kind = Organisation.Kind.DFE
-
-
-class UserFactory(DjangoModelFactory):
-    class Meta:
-        model = User
-        skip_postgeneration_save = True
-
-    email = factory.Sequence(lambda n: f"person{n}@example.org")
-    full_name = factory.Sequence(lambda n: f"Person {n}")
-    job_title = ""
-
-    @factory.post_generation
-    def password(obj, create, extracted, **kwargs):
-        obj.set_password(extracted or PASSWORD)
-        if create:
-            obj.save(update_fields=["password"])
-
-
-class MembershipFactory(DjangoModelFactory):
-    class Meta:
-        model = Membership
-
-    user = factory.SubFactory(UserFactory)
-    area = factory.SubFactory(LocalAreaFactory)
-    role = Role.VIEWER
-    organisation = None
-
-
-class InvitationFactory(DjangoModelFactory):
-    class Meta:
-        model = Invitation
-
-    area = factory.SubFactory(LocalAreaFactory)
-    email = factory.Sequence(lambda n: f"invitee{n}@example.org")
-    full_name = factory.Sequence(lambda n: f"Invitee {n}")
-    role = Role.VIEWER
-    organisation = None
-    invited_by = None
-
-
-class InspectionFactory(DjangoModelFactory):
-    class Meta:
-        model = Inspection
-
-    area = factory.SubFactory(LocalAreaFactory)
-    framework = Framework.F2023
-    kind = Inspection.Kind.FULL
-    start_date = date(2024, 3, 4)
-    end_date = date(2024, 3, 8)
-    published_date = date(2024, 5, 1)
-    outcome = Inspection.Outcome.SYSTEMIC_FAILINGS
-    summary = "The local area partnership's arrangements need to improve."
-
-
-class FindingFactory(DjangoModelFactory):
-    class Meta:
-        model = Finding
-
-    inspection = factory.SubFactory(InspectionFactory)
-    area = factory.SelfAttribute("inspection.area")
-    kind = Finding.Kind.PRIORITY_ACTION
-    reference = factory.Sequence(lambda n: f"PA{n}")
-    title = factory.Sequence(lambda n: f"Leaders should improve area {n}")
-    text = "Leaders across the partnership should improve the timeliness of EHC plans."
-    theme = Finding.Theme.EHC_PLANS
-
-
-class JudgementFactory(DjangoModelFactory):
-    class Meta:
-        model = Judgement
-
-    finding = factory.SubFactory(FindingFactory)
-    inspection = factory.SubFactory(
-        InspectionFactory,
-        area=factory.SelfAttribute("..finding.area"),
-        kind=Inspection.Kind.REVISIT,
-        start_date=date(2025, 6, 2),
-        end_date=date(2025, 6, 4),
-    )
-    outcome = Judgement.Outcome.SUFFICIENT_PROGRESS
-    judged_on = date(2025, 6, 4)
-    text = ""
-
-
-class ActionFactory(DjangoModelFactory):
-    class Meta:
-        model = Action
-        skip_postgeneration_save = True
-
-    area = factory.SubFactory(LocalAreaFactory)
-    reference = factory.Sequence(lambda n: f"A{n}")
-    title = factory.Sequence(lambda n: f"Reduce waiting times {n}")
-    description = ""
-    owner = factory.SubFactory(OrganisationFactory, area=factory.SelfAttribute("..area"))
-    lead = None
-    start_date = factory.LazyFunction(lambda: date.today() - timedelta(days=30))
-    due_date = factory.LazyFunction(lambda: date.today() + timedelta(days=90))
-    status = Action.Status.IN_PROGRESS
-    rag = Action.Rag.ON_TRACK
-
-    @factory.post_generation
-    def findings(obj, create, extracted, **kwargs):
-        if create and extracted:
-            obj.findings.set(extracted)
-
-
-class MilestoneFactory(DjangoModelFactory):
-    class Meta:
-        model = Milestone
-
-    action = factory.SubFactory(ActionFactory)
-    title = factory.Sequence(lambda n: f"Milestone {n}")
-    due_date = factory.LazyFunction(lambda: date.today() + timedelta(days=30))
-    completed_on = None
-
-
-class ProgressUpdateFactory(DjangoModelFactory):
-    class Meta:
-        model = ProgressUpdate
-
-    action = factory.SubFactory(ActionFactory)
-    author = factory.SubFactory(UserFactory)
-    commentary = "Recruited two more EHC plan writers."
-    rag = Action.Rag.ON_TRACK
-    rag_reason = ""
-    status = Action.Status.IN_PROGRESS
-
-
-class EvidenceFactory(DjangoModelFactory):
-    class Meta:
-        model = Evidence
-
-    action = factory.SubFactory(ActionFactory)
-    update = None
-    title = factory.Sequence(lambda n: f"Board minutes {n}")
-    url = factory.Sequence(lambda n: f"https://example.org/evidence/{n}")
-    added_by = factory.SubFactory(UserFactory)
-
-
-class CommentFactory(DjangoModelFactory):
-    class Meta:
-        model = Comment
-
-    action = factory.SubFactory(ActionFactory)
-    author = factory.SubFactory(UserFactory)
-    text = "The forum would like to see the new pathway before it starts."
-
-
-def member(area: LocalArea, role: str, organisation: Organisation | None = None, **user_fields) -> User:
-    """A new user with a membership of ``area`` in ``role``, acting for ``organisation``."""
-    user = UserFactory(**user_fields)
-    MembershipFactory(user=user, area=area, role=role, organisation=organisation)
-    return user
+from tests.improvement.factories import (  # noqa: F401
+    ActionFactory,
+    CommentFactory,
+    EvidenceFactory,
+    FindingFactory,
+    InspectionFactory,
+    JudgementFactory,
+    MilestoneFactory,
+    ProgressUpdateFactory,
+)
