@@ -27,6 +27,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from sendhub.accounts.models import LocalArea, Organisation
+from sendhub.forecasting.selectors import area_summary
+from sendhub.forecasting.summary import SufficiencySummary
 from sendhub.improvement.models import Action, Finding
 from sendhub.outcomes import benchmark
 from sendhub.outcomes import selectors as outcome_selectors
@@ -324,6 +326,7 @@ class PublicPage:
     more_you_said_we_did: bool
     last_updated: date | None
     withheld_titles: int
+    school_places: SufficiencySummary | None = None  # the specialist-places forecast in plain words
 
 
 def public_page(area: LocalArea, page: ProgressPage, today: date) -> PublicPage:
@@ -348,6 +351,7 @@ def public_page(area: LocalArea, page: ProgressPage, today: date) -> PublicPage:
         more_you_said_we_did=len(entries) > YOU_SAID_WE_DID_SHOWN,
         last_updated=max(days, default=None),
         withheld_titles=withheld,
+        school_places=area_summary(area),
     )
 
 

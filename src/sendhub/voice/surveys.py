@@ -510,58 +510,60 @@ def results(survey: Survey) -> SurveyResults:
             WaveResult(wave=wave, responses=wave.n, trust=trust, trust_change=change(previous, trust) if i else None)
         )
 
-    question_results: list[QuestionResult] = []
-    for question in questions:
-        per_wave = answers.get(question.pk, {})
-        if question.kind == Question.Kind.FREE_TEXT:
-            question_results.append(
-                QuestionResult(question=question, answered=[free_text[(question.pk, i)] for i in range(len(waves))])
-            )
-            continue
-        answered = [len(per_wave.get(i, [])) for i in range(len(waves))]
-        result = QuestionResult(question=question, answered=answered)
-        for key, label in _option_labels(question):
-            if question.kind == Question.Kind.MULTIPLE:
-                counts = [sum(1 for v in per_wave.get(i, []) if key in (v or [])) for i in range(len(waves))]
-            else:
-                counts = [sum(1 for v in per_wave.get(i, []) if v == key) for i in range(len(waves))]
-            result.options.append(
-                OptionRow(
-                    label=label, counts=counts, percents=[_percent(c, a) for c, a in zip(counts, answered, strict=True)]
-                )
-            )
-        if question.kind == Question.Kind.LIKERT:
-            result.means = [estimate([v for v in per_wave.get(i, []) if isinstance(v, int)]) for i in range(len(waves))]
-            result.agree = [
-                _percent(sum(1 for v in per_wave.get(i, []) if v in (4, 5)), answered[i]) for i in range(len(waves))
-            ]
-            result.changes = [change(result.means[i - 1], result.means[i]) if i else None for i in range(len(waves))]
-        question_results.append(result)
-
-    by_district: dict[str, list[int]] = defaultdict(list)
-    for pk, _, district in responses:
-        by_district[district or NOT_GIVEN].append(pk)
-    order = {name: n for n, name in enumerate(district_names())}
-    district_rows = []
-    for district in sorted(by_district, key=lambda d: (d == NOT_GIVEN, order.get(d, len(order)), d)):
-        ids = by_district[district]
-        district_rows.append(
-            DistrictRow(
-                district=district,
-                responses=[sum(1 for r in ids if response_wave[r] == i) for i in range(len(waves))],
-                trust=[
-                    estimate([scores[r] for r in ids if response_wave[r] == i and r in scores])
-                    for i in range(len(waves))
-                ],
-            )
-        )
+    question_results = [
+        QuestionResult(question=q, answered=[free_text[(q.pk, i)] for i in range(len(waves))])
+        if q.kind == Question.Kind.FREE_TEXT
+        else _question_result(q, answers.get(q.pk, {}), len(waves))
+        for q in questions
+    ]
     return SurveyResults(
         survey=survey,
         waves=wave_results,
         questions=question_results,
-        districts=district_rows,
+        districts=_district_rows(responses, response_wave, scores, len(waves)),
         trust_questions=trust_questions,
     )
+
+
+def _question_result(question: Question, per_wave: dict[int, list], wave_count: int) -> QuestionResult:
+    """One closed question's answers by wave: each option's count and share, and for Likert the mean and % agree."""
+    answered = [len(per_wave.get(i, [])) for i in range(wave_count)]
+    result = QuestionResult(question=question, answered=answered)
+    for key, label in _option_labels(question):
+        if question.kind == Question.Kind.MULTIPLE:
+            counts = [sum(1 for v in per_wave.get(i, []) if key in (v or [])) for i in range(wave_count)]
+        else:
+            counts = [sum(1 for v in per_wave.get(i, []) if v == key) for i in range(wave_count)]
+        percents = [_percent(c, a) for c, a in zip(counts, answered, strict=True)]
+        result.options.append(OptionRow(label=label, counts=counts, percents=percents))
+    if question.kind == Question.Kind.LIKERT:
+        result.means = [estimate([v for v in per_wave.get(i, []) if isinstance(v, int)]) for i in range(wave_count)]
+        result.agree = [
+            _percent(sum(1 for v in per_wave.get(i, []) if v in (4, 5)), answered[i]) for i in range(wave_count)
+        ]
+        result.changes = [change(result.means[i - 1], result.means[i]) if i else None for i in range(wave_count)]
+    return result
+
+
+def _district_rows(
+    responses: list[tuple[int, int, str]], response_wave: dict[int, int], scores: dict[int, float], wave_count: int
+) -> list[DistrictRow]:
+    """Responses and trust by district and wave, districts in the area's order, "not given" last."""
+    by_district: dict[str, list[int]] = defaultdict(list)
+    for pk, _, district in responses:
+        by_district[district or NOT_GIVEN].append(pk)
+    order = {name: n for n, name in enumerate(district_names())}
+    return [
+        DistrictRow(
+            district=district,
+            responses=[sum(1 for r in by_district[district] if response_wave[r] == i) for i in range(wave_count)],
+            trust=[
+                estimate([scores[r] for r in by_district[district] if response_wave[r] == i and r in scores])
+                for i in range(wave_count)
+            ],
+        )
+        for district in sorted(by_district, key=lambda d: (d == NOT_GIVEN, order.get(d, len(order)), d))
+    ]
 
 
 # CSV export ---------------------------------------------------------------------------------------------
