@@ -65,6 +65,36 @@ def _marker(shape: str, x: float, y: float, colour: str) -> str:
     return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}"/>'
 
 
+@dataclass(frozen=True)
+class _Frame:
+    """Where the plot sits in the SVG, and how categories and values map to points in it."""
+
+    labels: list[str]
+    low: float
+    high: float
+    width: int
+    height: int
+    left: int = 56
+    right: int = 36
+    top: int = 16
+    bottom: int = 40  # room for the last x label
+
+    @property
+    def plot_w(self) -> float:
+        return self.width - self.left - self.right
+
+    @property
+    def plot_h(self) -> float:
+        return self.height - self.top - self.bottom
+
+    def x_at(self, i: int) -> float:
+        step = self.plot_w / max(1, len(self.labels) - 1)
+        return self.left + (i * step if len(self.labels) > 1 else self.plot_w / 2)
+
+    def y_at(self, v: float) -> float:
+        return self.top + self.plot_h - (v - self.low) / (self.high - self.low) * self.plot_h
+
+
 def line_chart(
     series: list[Series], *, title: str, unit: str = "count", chart_id: str, width: int = 640, height: int = 280
 ) -> SafeString:
@@ -75,22 +105,11 @@ def line_chart(
             if label not in labels:
                 labels.append(label)
     values = [v for s in series for _, v in s.points if v is not None]
-    left, right, top, bottom = 56, 36, 16, 40  # room for the last x label
     legend_height = 22 * ((len(series) + 1) // 2) if len(series) > 1 else 0
-    total_height = height + legend_height
-    if not labels or not values:
-        description = "No figures yet."
-    else:
-        latest = [
-            f"{s.name}: {_fmt(v, unit)} in {label}"
-            for s in series
-            for label, v in [next(((lb, val) for lb, val in reversed(s.points) if val is not None), (None, None))]
-            if v is not None
-        ]
-        description = "Latest: " + "; ".join(latest) + ". The table beside the chart has every figure."
+    description = _description(series, unit) if labels and values else "No figures yet."
     parts = [
         f'<svg class="sendhub-chart" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
-        f'viewBox="0 0 {width} {total_height}" width="100%" preserveAspectRatio="xMinYMin meet" '
+        f'viewBox="0 0 {width} {height + legend_height}" width="100%" preserveAspectRatio="xMinYMin meet" '
         f'xmlns="http://www.w3.org/2000/svg" focusable="false" font-family="arial, sans-serif">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(description)}</desc>',
@@ -99,64 +118,86 @@ def line_chart(
         ticks = nice_ticks(min(0.0, min(values)), max(values))
         if unit == "percent" and ticks[-1] > 100 and max(values) <= 100:
             ticks = [t for t in ticks if t <= 100] + ([100.0] if ticks[-1] != 100 else [])
-        low, high = ticks[0], ticks[-1]
-        plot_w, plot_h = width - left - right, height - top - bottom
-        step = plot_w / max(1, len(labels) - 1)
-
-        def x_at(i: int) -> float:
-            return left + (i * step if len(labels) > 1 else plot_w / 2)
-
-        def y_at(v: float) -> float:
-            return top + plot_h - (v - low) / (high - low) * plot_h
-
-        for v in ticks:  # gridlines and y labels
-            y = y_at(v)
-            parts.append(
-                f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#b1b4b6" stroke-width="1"/>'
-            )
-            parts.append(
-                f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="12" fill="#0b0c0c">'
-                f"{escape(_axis(v, unit))}</text>"
-            )
-        every = max(1, len(labels) // 12)
-        for i, label in enumerate(labels):
-            if i % every == 0 or i == len(labels) - 1:
-                parts.append(
-                    f'<text x="{x_at(i):.1f}" y="{height - bottom + 18}" text-anchor="middle" font-size="12" '
-                    f'fill="#0b0c0c">{escape(label)}</text>'
-                )
-        for n, s in enumerate(series):
-            colour, dash, shape = _STYLES[n % len(_STYLES)]
-            index = {label: i for i, label in enumerate(labels)}
-            segments: list[list[tuple[float, float]]] = [[]]
-            for label, v in s.points:
-                if v is None:
-                    segments.append([])
-                    continue
-                segments[-1].append((x_at(index[label]), y_at(v)))
-            for seg in segments:
-                if len(seg) > 1:
-                    path = " ".join(f"{'M' if j == 0 else 'L'}{x:.1f} {y:.1f}" for j, (x, y) in enumerate(seg))
-                    dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-                    parts.append(f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="3"{dash_attr}/>')
-                for x, y in seg:
-                    parts.append(_marker(shape, x, y, colour))
+        frame = _Frame(labels=labels, low=ticks[0], high=ticks[-1], width=width, height=height)
+        parts += _axes(frame, ticks, unit)
+        parts += _lines(frame, series)
         if len(series) > 1:
-            for n, s in enumerate(series):
-                colour, dash, shape = _STYLES[n % len(_STYLES)]
-                lx = left + (n % 2) * (plot_w / 2)
-                ly = height + 4 + 22 * (n // 2)
-                dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-                parts.append(
-                    f'<line x1="{lx:.1f}" x2="{lx + 28:.1f}" y1="{ly + 8}" y2="{ly + 8}" stroke="{colour}" '
-                    f'stroke-width="3"{dash_attr}/>'
-                )
-                parts.append(_marker(shape, lx + 14, ly + 8, colour))
-                parts.append(
-                    f'<text x="{lx + 36:.1f}" y="{ly + 12}" font-size="13" fill="#0b0c0c">{escape(s.name)}</text>'
-                )
+            parts += _legend(frame, series)
     parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every interpolated text is escaped above  # nosec B308 B703
+    return mark_safe("".join(parts))  # noqa: S308 - every interpolated text is escaped in the parts  # nosec B308 B703
+
+
+def _description(series: list[Series], unit: str) -> str:
+    latest = [
+        f"{s.name}: {_fmt(v, unit)} in {label}"
+        for s in series
+        for label, v in [next(((lb, val) for lb, val in reversed(s.points) if val is not None), (None, None))]
+        if v is not None
+    ]
+    return "Latest: " + "; ".join(latest) + ". The table beside the chart has every figure."
+
+
+def _axes(frame: _Frame, ticks: list[float], unit: str) -> list[str]:
+    """Gridlines with the y labels, and the x labels (at most about twelve, always the last)."""
+    parts = []
+    for v in ticks:
+        y = frame.y_at(v)
+        parts.append(
+            f'<line x1="{frame.left}" x2="{frame.width - frame.right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#b1b4b6" '
+            'stroke-width="1"/>'
+        )
+        parts.append(
+            f'<text x="{frame.left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="12" fill="#0b0c0c">'
+            f"{escape(_axis(v, unit))}</text>"
+        )
+    labels = frame.labels
+    every = max(1, len(labels) // 12)
+    for i, label in enumerate(labels):
+        if i % every == 0 or i == len(labels) - 1:
+            parts.append(
+                f'<text x="{frame.x_at(i):.1f}" y="{frame.height - frame.bottom + 18}" text-anchor="middle" '
+                f'font-size="12" fill="#0b0c0c">{escape(label)}</text>'
+            )
+    return parts
+
+
+def _lines(frame: _Frame, series: list[Series]) -> list[str]:
+    """Each series as a line broken where a value is missing, with a marker at every point."""
+    parts = []
+    index = {label: i for i, label in enumerate(frame.labels)}
+    for n, s in enumerate(series):
+        colour, dash, shape = _STYLES[n % len(_STYLES)]
+        segments: list[list[tuple[float, float]]] = [[]]
+        for label, v in s.points:
+            if v is None:
+                segments.append([])
+                continue
+            segments[-1].append((frame.x_at(index[label]), frame.y_at(v)))
+        for seg in segments:
+            if len(seg) > 1:
+                path = " ".join(f"{'M' if j == 0 else 'L'}{x:.1f} {y:.1f}" for j, (x, y) in enumerate(seg))
+                dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+                parts.append(f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="3"{dash_attr}/>')
+            for x, y in seg:
+                parts.append(_marker(shape, x, y, colour))
+    return parts
+
+
+def _legend(frame: _Frame, series: list[Series]) -> list[str]:
+    """Two columns under the plot: each series' line style, marker and name."""
+    parts = []
+    for n, s in enumerate(series):
+        colour, dash, shape = _STYLES[n % len(_STYLES)]
+        lx = frame.left + (n % 2) * (frame.plot_w / 2)
+        ly = frame.height + 4 + 22 * (n // 2)
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        parts.append(
+            f'<line x1="{lx:.1f}" x2="{lx + 28:.1f}" y1="{ly + 8}" y2="{ly + 8}" stroke="{colour}" '
+            f'stroke-width="3"{dash_attr}/>'
+        )
+        parts.append(_marker(shape, lx + 14, ly + 8, colour))
+        parts.append(f'<text x="{lx + 36:.1f}" y="{ly + 12}" font-size="13" fill="#0b0c0c">{escape(s.name)}</text>')
+    return parts
 
 
 def indexed(series: list[Series]) -> list[Series]:
