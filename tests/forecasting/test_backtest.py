@@ -137,8 +137,18 @@ def test_the_issue_baselines_reproduce_and_the_chosen_method_is_scored_on_the_re
         ours = [r.metrics.mape for r in rows[key].results[1:]]
         assert ours == pytest.approx(list(published), abs=0.11), key
     assert rows[("ehcplans", 2022, 2025)].areas == 147
-    # The chosen method beats the best baseline at every reported origin (by how much: docs/performance.md).
-    for measure, as_of in (("ehcplans", 2022), ("ehcplans", 2023), ("ehcplans", 2024), ("special_total", 2022)):
-        assert rows[(measure, as_of, 2025)].improvement > 0, (measure, as_of)
-    for key in table:
-        assert 65 <= rows[key].results[0].metrics.coverage <= 90, key
+    # The chosen method's own figures at the reported origins (docs/performance.md): MAPE to 0.01 point and
+    # coverage of its 80% intervals to 0.1 point, so a change to the method shows here.
+    chosen = {
+        ("ehcplans", 2022): (8.72, 80.3),
+        ("ehcplans", 2023): (7.43, 67.8),
+        ("ehcplans", 2024): (4.73, 79.9),
+        ("special_total", 2022): (10.37, 84.0),
+        ("special_total", 2023): (10.52, 71.2),
+        ("special_total", 2024): (7.41, 71.5),
+    }
+    for (measure, as_of), (mape, coverage) in chosen.items():
+        ours = rows[(measure, as_of, 2025)].results[0].metrics
+        assert (ours.mape, ours.coverage) == (pytest.approx(mape, abs=0.01), pytest.approx(coverage, abs=0.1))
+        # It beats the best baseline at every reported origin; by the issue's 20% for EHC plans 3 and 2 years ahead.
+        assert rows[(measure, as_of, 2025)].improvement > (20 if measure == "ehcplans" and as_of < 2024 else 0)

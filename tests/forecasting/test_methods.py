@@ -118,7 +118,11 @@ def test_no_figure_after_the_origin_can_reach_a_forecast(method):
         "002": {**grown(300, 1.05), 2021: None},
         "003": grown(50, 1.2),
     }
-    flows = {("001", ("newplans.csv", "new_ehc_plans")): {2021: 10.0, 2022: 12.0, 2023: 15.0}}
+    flows = {
+        ("001", ("newplans.csv", "new_ehc_plans")): {2021: 10.0, 2022: 12.0, 2023: 15.0},
+        ("001", ("requests.csv", "requests_received_in_year")): {2021: 20.0, 2022: 25.0, 2023: 40.0},
+        (NATIONAL, ("requests.csv", "requests_received_in_year")): {2021: 2000.0, 2022: 2100.0, 2023: 4000.0},
+    }
     clean = panel_of(series, flows=flows)
     poisoned_flows = {k: {y: (v if y < 2023 else 1e9) for y, v in s.items()} for k, s in flows.items()}
     poisoned = panel_of(_poisoned(series, 2023), flows=poisoned_flows)
@@ -173,6 +177,32 @@ def test_flow_regression_learns_that_more_new_plans_mean_faster_growth():
     assert growth["029"] > growth["015"] > growth["001"]
 
 
+def test_flow_regression_learns_that_more_requests_per_plan_mean_faster_growth():
+    """Areas receiving more requests per plan held grew faster the next year; only the pipeline term can tell."""
+    series, flows = {NATIONAL: grown(10_000, 1.1)}, {}
+    for i in range(1, 30):
+        rate = 0.1 + i / 100  # requests a year per plan held
+        values, v = {}, 100.0 * i
+        for y in range(2019, 2026):
+            values[y] = v
+            v *= 1.1 * math.exp((rate - 0.25) * (1 if y % 2 else 0.5))
+        series[f"{i:03d}"] = values
+        flows[(f"{i:03d}", ("requests.csv", "requests_received_in_year"))] = {
+            y: rate * values[y + 1] for y in range(2019, 2025)
+        }
+    flows[(NATIONAL, ("requests.csv", "requests_received_in_year"))] = {
+        y: 0.25 * series[NATIONAL][y + 1] for y in range(2019, 2025)
+    }
+    panel = panel_of(series, flows=flows)
+    growth = {}
+    for pipeline in (True, False):
+        out = m.FlowRegression(skip_break=False, pipeline=pipeline).forecast(panel, "ehcplans", 2025, 1)
+        growth[pipeline] = {code: out[code][0] / series[code][2025] for code in out}
+    assert growth[True]["029"] > growth[True]["015"] > growth[True]["001"]
+    spread = {p: growth[p]["029"] - growth[p]["001"] for p in growth}
+    assert spread[True] > 2 * spread[False]  # the own-growth terms alone barely see it
+
+
 def test_combination_is_the_geometric_mean():
     @dataclass(frozen=True)
     class Flat:
@@ -187,3 +217,27 @@ def test_combination_is_the_geometric_mean():
     assert out == {"001": [pytest.approx(6.0), pytest.approx(6.0)]}  # 002 is not forecast by both
     out = m.Combination("with a zero", (Flat("x", 4.0), Flat("y", 0.0))).forecast(panel, "ehcplans", 2025, 1)
     assert out == {"001": [2.0], "002": [2.0]}
+
+
+def test_a_weighted_combination_by_hand():
+    @dataclass(frozen=True)
+    class Flat:
+        name: str
+        value: float
+
+        def forecast(self, panel, measure, as_of, horizon):
+            return {code: [self.value] * horizon for code in panel.areas}
+
+    panel = panel_of({"001": {2025: 1.0}})
+    out = m.Combination("weighted", (Flat("x", 8.0), Flat("y", 1.0)), weights=(2 / 3, 1 / 3)).forecast(
+        panel, "ehcplans", 2025, 1
+    )
+    assert out == {"001": [pytest.approx(4.0)]}  # 8 ** (2/3) * 1 ** (1/3)
+    out = m.Combination("with a zero", (Flat("x", 8.0), Flat("y", 0.0)), weights=(0.75, 0.25)).forecast(
+        panel, "ehcplans", 2025, 1
+    )
+    assert out == {"001": [pytest.approx(6.0)]}  # the weighted plain mean
+    with pytest.raises(ValueError, match="one weight per part"):
+        m.Combination("bad", (Flat("x", 1.0), Flat("y", 1.0)), weights=(0.5, 0.6))
+    with pytest.raises(ValueError, match="one weight per part"):
+        m.Combination("bad", (Flat("x", 1.0), Flat("y", 1.0)), weights=(1.0,))

@@ -23,8 +23,9 @@ The models pool strength across areas:
 - ``FlowRegression``: the area's next deviation from England's growth predicted, by a ridge regression fitted
   across every area and year known at the origin, from its recent deviations and its flows (new plans per
   plan, growth of requests and of new plans);
-- ``Combination``: the geometric mean of several methods. SEND Hub's forecasts (``dfe.CHOSEN``) combine the two
-  models above with the linear trend; how that was chosen, with every option tried, is in docs/decisions.md.
+- ``Combination``: the (weighted) geometric mean of several methods. SEND Hub's forecasts (``dfe.CHOSEN``)
+  combine the flow regression (weight 0.8) with the linear trend (0.2); how that was chosen, with every option
+  tried, is in docs/decisions.md and docs/performance.md.
 """
 
 from __future__ import annotations
@@ -270,6 +271,10 @@ class FlowRegression:
       plans are being added (the stock-flow identity: caseload(t) = caseload(t-1) + new - ceased);
     - the growth of requests for assessment and of new plans in calendar ``t-1``, relative to England's (a
       rise in requests is new plans a year later);
+    - with ``pipeline``, requests for assessment in calendar ``t-1`` per EHC plan held in January ``t``,
+      relative to England's (log ratio): the plans about to be added to the caseload, as a share of it. Most
+      requests received in a year are decided, and most of those become plans, within the next year, so this is
+      the nearest published figure to the ``new`` term of the stock-flow identity for the year being forecast;
     - for a placement total, the area's deviation in all EHC plans in year ``t``.
 
     A feature DfE has not published (ceased plans exist only from 2022, so they are not used; requests with
@@ -285,6 +290,7 @@ class FlowRegression:
     history: int = 5  # years of (t, t+1) pairs fitted
     clip: float = 0.3
     skip_break: bool = True
+    pipeline: bool = True
 
     def _features(self, panel: Panel, code: str, measure: str, t: int) -> list[float]:
         s, e = panel.series(code, measure), panel.series(NATIONAL, measure)
@@ -301,6 +307,8 @@ class FlowRegression:
             (_log_ratio(req.get(t - 1), req.get(t - 2)), _log_ratio(req_e.get(t - 1), req_e.get(t - 2))),
             (_log_ratio(new.get(t - 1), new.get(t - 2)), _log_ratio(new_e.get(t - 1), new_e.get(t - 2))),
         )
+        if self.pipeline:
+            pairs += ((_log_ratio(req.get(t - 1), plans.get(t)), _log_ratio(req_e.get(t - 1), plans_e.get(t))),)
         out += [a - b if a is not None and b is not None else 0.0 for a, b in pairs]
         if measure != "ehcplans":
             gi, ge = _growth(plans, t), _growth(plans_e, t)
@@ -348,23 +356,31 @@ class FlowRegression:
 
 @dataclass(frozen=True)
 class Combination:
-    """The geometric mean of several methods' forecasts (for the areas every one of them forecasts); where a part
-    forecasts 0, the arithmetic mean."""
+    """The weighted geometric mean of several methods' forecasts (for the areas every one of them forecasts);
+    where a part forecasts 0, the weighted arithmetic mean. Without ``weights``, the parts count equally."""
 
     name: str
     parts: tuple
+    weights: tuple[float, ...] | None = None
+
+    def __post_init__(self) -> None:
+        if self.weights is not None and (
+            len(self.weights) != len(self.parts) or not math.isclose(sum(self.weights), 1.0)
+        ):
+            raise ValueError("a combination needs one weight per part, summing to 1")
 
     def forecast(self, panel: Panel, measure: str, as_of: int, horizon: int) -> Forecasts:
         outs = [p.forecast(panel, measure, as_of, horizon) for p in self.parts]
+        weights = self.weights or tuple(1 / len(self.parts) for _ in self.parts)
         combined: Forecasts = {}
         for code, first in outs[0].items():
             paths = [first, *(o.get(code) for o in outs[1:])]
             if any(p is None for p in paths):
                 continue
             combined[code] = [
-                math.exp(statistics.fmean(math.log(p[h]) for p in paths))
+                math.exp(sum(w * math.log(p[h]) for w, p in zip(weights, paths, strict=True)))
                 if all(p[h] > 0 for p in paths)
-                else statistics.fmean(p[h] for p in paths)  # a part at 0 (a trend run out): the plain mean
+                else sum(w * p[h] for w, p in zip(weights, paths, strict=True))  # a part at 0 (a trend run out)
                 for h in range(horizon)
             ]
         return combined
