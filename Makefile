@@ -65,10 +65,12 @@ test-sqlite:
 test-postgres:
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -p no:cacheprovider -m "not browser" $(PYTEST_PARALLEL)
 
-# ruff (with its bandit-derived S rules) over everything, and bandit itself over the product code: findings of
-# medium severity or above fail; each reviewed exception is marked "# nosec <id>" with its reason beside it.
+# ruff (with its bandit-derived S rules) over everything; import-linter's contracts (.importlinter: the apps' layers,
+# no import cycles, selectors never import services); and bandit over the product code: findings of medium
+# severity or above fail; each reviewed exception is marked "# nosec <id>" with its reason beside it.
 lint:
 	$(BIN)/ruff check src tests bench
+	PYTHONPATH=src $(BIN)/lint-imports  # this checkout's code, whichever one the virtualenv was installed from
 	$(BIN)/bandit --quiet --recursive src --severity-level medium --confidence-level medium
 
 bench: install-test assets

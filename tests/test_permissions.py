@@ -602,7 +602,7 @@ def you_said_we_did_pk(w: World, area: LocalArea, tag: str) -> dict:
 
 RULES: dict[str, Rule] = {
     # Public pages and the person's own account.
-    "web:home": open_to_all(),
+    "home": open_to_all(),
     "web:accessibility": open_to_all(),
     "web:healthz": open_to_all(),
     "accounts:sign-in": open_to_all(("get", "post")),

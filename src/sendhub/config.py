@@ -7,6 +7,10 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
+# The development secret key: public (it is in this file), so only development and the tests may run with it
+# (settings.py refuses it otherwise; the deployment check in web/checks.py reports it).
+DEV_SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
+
 
 def cache_from_url(url: str | None, *, default_location: str = "sendhub") -> dict:
     """The default cache from ``SENDHUB_CACHE_URL``.

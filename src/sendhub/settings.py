@@ -13,7 +13,7 @@ import dj_database_url
 from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
-from sendhub.config import cache_from_url, file_storage_from_env
+from sendhub.config import DEV_SECRET_KEY, cache_from_url, file_storage_from_env
 from sendhub.web.client_address import parse_networks
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -45,12 +45,11 @@ def env_networks(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("SENDHUB_DEBUG", False)
-_DEV_SECRET = "insecure-development-key-do-not-use-in-production"  # noqa: S105
-SECRET_KEY = os.environ.get("SENDHUB_SECRET_KEY", _DEV_SECRET)
-# The development key is public (it is in this file): with it anyone can forge sessions. Only development
+SECRET_KEY = os.environ.get("SENDHUB_SECRET_KEY", DEV_SECRET_KEY)
+# The development key is public (it is in config.py): with it anyone can forge sessions. Only development
 # (SENDHUB_DEBUG) and the test suite and benchmarks (SENDHUB_ALLOW_DEV_SECRET, set by tests/settings.py and the
 # bench scripts) may run with it.
-if SECRET_KEY == _DEV_SECRET and not (DEBUG or env_bool("SENDHUB_ALLOW_DEV_SECRET", False)):
+if SECRET_KEY == DEV_SECRET_KEY and not (DEBUG or env_bool("SENDHUB_ALLOW_DEV_SECRET", False)):
     raise ImproperlyConfigured(
         "SENDHUB_SECRET_KEY is not set, and the development key is refused when SENDHUB_DEBUG is off. Set "
         "SENDHUB_SECRET_KEY to a long random value (python3 -c 'import secrets; print(secrets.token_urlsafe(50))'), "
@@ -124,6 +123,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "sendhub.web.context_processors.service",
+                "sendhub.accounts.context_processors.membership",
                 "csp.context_processors.nonce",
             ],
             "builtins": ["sendhub.web.templatetags.govuk"],
@@ -173,8 +173,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:sign-in"
-LOGIN_REDIRECT_URL = "web:home"
-LOGOUT_REDIRECT_URL = "web:home"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
 SESSION_COOKIE_AGE = int(os.environ.get("SENDHUB_SESSION_SECONDS", str(8 * 60 * 60)))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SENDHUB_SECURE_COOKIES", not DEBUG)

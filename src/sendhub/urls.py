@@ -1,7 +1,10 @@
 from django.urls import include, path
 
+from sendhub.accounts.views import HomeView
+
 urlpatterns = [
     path("api/oruk/v3/", include("sendhub.directory.oruk.urls")),
+    path("", HomeView.as_view(), name="home"),  # the front door: who you are decides where you land
     path("", include("sendhub.web.urls")),
     path("accounts/", include("sendhub.accounts.urls")),
     path("areas/<slug:area_slug>/", include("sendhub.improvement.urls")),

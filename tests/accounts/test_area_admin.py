@@ -147,7 +147,7 @@ def test_with_a_second_administrator_one_may_step_down(client, area, admin):
     remove = reverse("area-admin:membership-remove", args=[area.slug, membership.pk])
     response = client.post(remove)
     assert response.status_code == 302
-    assert response.url == reverse("web:home")
+    assert response.url == reverse("home")
     assert not Membership.objects.filter(pk=membership.pk).exists()
 
 

@@ -24,7 +24,7 @@ def test_sign_in_with_email_and_password(client):
     user = make_user(email="jo@example.org")
     response = client.post(SIGN_IN, {"username": "Jo@Example.org", "password": PASSWORD})
     assert response.status_code == 302
-    assert response.url == reverse("web:home")
+    assert response.url == reverse("home")
     assert int(client.session["_auth_user_id"]) == user.pk
 
 
@@ -39,7 +39,7 @@ def test_sign_in_follows_safe_next_only(client):
     response = client.post(
         SIGN_IN, {"username": "jo@example.org", "password": PASSWORD, "next": "https://evil.example/"}
     )
-    assert response.url == reverse("web:home")
+    assert response.url == reverse("home")
 
 
 def test_wrong_password_shows_clear_error(client):
@@ -107,7 +107,7 @@ def test_sign_out_is_post_only(client):
     assert "_auth_user_id" in client.session
     response = client.post(reverse("accounts:sign-out"))
     assert response.status_code == 302
-    assert response.url == reverse("web:home")
+    assert response.url == reverse("home")
     assert "_auth_user_id" not in client.session
 
 

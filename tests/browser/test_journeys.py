@@ -275,7 +275,7 @@ def test_every_page_is_axe_clean(new_page, area, admin_user, plan, axe_audit):
 
     anonymous = new_page()
     for url, heading in [
-        (reverse("web:home"), "Support for children and young people with SEND"),
+        (reverse("home"), "Support for children and young people with SEND"),
         (reverse("web:accessibility"), None),
         (reverse("accounts:sign-in"), "Sign in"),
     ]:
@@ -287,7 +287,7 @@ def test_every_page_is_axe_clean(new_page, area, admin_user, plan, axe_audit):
     page = new_page()
     sign_in(page, admin_user.email)
     pages = [
-        (reverse("web:home"), "Lancashire improvement plan"),  # one area: straight to its dashboard
+        (reverse("home"), "Lancashire improvement plan"),  # one area: straight to its dashboard
         (reverse("web:accessibility"), None),
         (reverse("improvement:dashboard", args=[slug]), "Lancashire improvement plan"),
         (reverse("improvement:inspection-list", args=[slug]), None),

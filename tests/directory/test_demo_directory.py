@@ -8,7 +8,7 @@ import pytest
 
 from sendhub.accounts.models import User
 from sendhub.demo import directory as demo_directory
-from sendhub.demo import lancashire
+from sendhub.demo import lancashire, reset
 from sendhub.directory import search, selectors, taxonomies
 from sendhub.directory.models import (
     Attribute,
@@ -104,6 +104,6 @@ def test_loading_again_gives_the_same_data(demo):
 def test_the_demo_area_can_still_be_reset(demo):
     area, _ = demo
     demo_directory.delete(area)
-    lancashire.delete_demo_area(area)
+    reset.delete_demo_area(area)
     assert not Service.objects.exists() and not Attribute.objects.exists()
     lancashire.build()

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sendhub.demo import governance as demo_governance
-from sendhub.demo import lancashire
+from sendhub.demo import lancashire, reset
 from sendhub.governance.models import ActionArising, AgendaItem, Board, Meeting, Paper
 from sendhub.improvement.models import Action
 from sendhub.outcomes.measures import MEASURES
@@ -117,6 +117,6 @@ def test_deleting_the_board_first_lets_the_demo_area_be_deleted(demo, django_cap
 
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         demo_governance.delete(area)
-        lancashire.delete_demo_area(area)
+        reset.delete_demo_area(area)
 
     assert lancashire.demo_area() is None

@@ -25,7 +25,7 @@ from django.utils import timezone
 from sendhub.accounts.models import Role
 from sendhub.outcomes import services
 from sendhub.outcomes.models import ActivePlan, EhcRequest, MeasureValue, Sen2Person, Sen2Return
-from sendhub.outcomes.sen2 import importer, pending
+from sendhub.outcomes.sen2 import importer, pending, writer
 from tests.factories import member
 from tests.outcomes.factories_sen2 import ActivePlanFactory, Sen2PersonFactory, Sen2ReturnFactory
 from tests.outcomes.test_sen2_parser import person_xml, sen2_xml
@@ -151,7 +151,7 @@ def test_rows_left_by_a_failed_deletion_go_with_the_next_import(area, current, m
     def fail(ids):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(services, "delete_person_level_rows", fail)
+    monkeypatch.setattr(writer, "delete_person_level_rows", fail)
     with caplog.at_level(logging.ERROR):
         first = import_committed(area, persons_file(25))
     assert first.ok and rows_of(current) == (CURRENT_PERSONS,) * 3

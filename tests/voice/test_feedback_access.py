@@ -225,6 +225,21 @@ def test_the_privacy_notice_follows_the_retention_settings(client, area, setting
     assert "We keep feedback for 2 years" in text and "We delete them after 90 days" in text
 
 
+@pytest.mark.parametrize("bad", [0, "1095", -5, True, None])
+def test_the_privacy_notice_names_no_period_it_cannot_state(client, area, settings, bad):
+    settings.SENDHUB_RETAIN_FEEDBACK_DAYS = bad
+    text = client.get(url(area, "feedback")).content.decode()
+    assert "We keep feedback until it is no longer needed" in text and "We keep feedback for" not in text
+    assert "We delete them after 12 months" in text  # the contact period's setting is still good
+
+
+@pytest.mark.parametrize(
+    ("days", "words"), [(1095, "3 years"), (730, "2 years"), (365, "12 months"), (400, "400 days")]
+)
+def test_periods_are_in_words(days, words):
+    assert views_public.human_period(days) == words
+
+
 def test_have_your_say_links_to_the_page(client, area):
     page = client.get(url(area, "index")).content.decode()
     assert url(area, "feedback-access") in page

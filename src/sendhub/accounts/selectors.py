@@ -4,6 +4,7 @@ which page they land on."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.db.models import Q
 from django.urls import reverse
 
 from sendhub.accounts.identity import normalise_email
@@ -68,3 +69,11 @@ def landing_url(user) -> str | None:
         membership = memberships[0]
         return reverse(ROLE_LANDINGS[membership.role], args=[membership.area.slug])
     return None
+
+
+def resolve_area(code: str) -> LocalArea | None:
+    """An area by LA code (888), ONS code (E10000017) or slug (lancashire)."""
+    code = (code or "").strip()
+    if not code:
+        return None
+    return LocalArea.objects.filter(Q(la_code__iexact=code) | Q(ons_code__iexact=code) | Q(slug__iexact=code)).first()

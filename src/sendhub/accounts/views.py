@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model, logout, update_session_auth_hash
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -37,7 +37,17 @@ from sendhub.accounts.forms import (
     TokenForm,
 )
 from sendhub.accounts.mixins import AreaMixin
-from sendhub.accounts.models import ROLE_DESCRIPTIONS, AuditEvent, Invitation, Membership, Organisation, Role, User
+from sendhub.accounts.models import (
+    ROLE_DESCRIPTIONS,
+    AuditEvent,
+    Invitation,
+    LocalArea,
+    Membership,
+    Organisation,
+    Role,
+    User,
+)
+from sendhub.accounts.selectors import landing_url
 
 # A password accepted for a person with two-factor authentication waits here until the code is entered.
 PENDING_USER_KEY = "sendhub_2fa_pending_user"
@@ -558,7 +568,7 @@ class MembershipRemoveView(MembershipObjectMixin, TemplateView):
             return self.render_to_response(context, status=409)
         messages.success(request, f"{self.membership.user} has been removed from {self.area.name}.")
         if removing_self:
-            return redirect("web:home")
+            return redirect("home")
         return redirect("area-admin:people", self.area.slug)
 
 
@@ -639,4 +649,34 @@ class AuditLogView(AreaAdminMixin, ListView):
         context = super().get_context_data(**kwargs)
         context["kinds"] = AuditEvent.Kind.choices
         context["kind"] = self.request.GET.get("kind", "")
+        return context
+
+
+class HomeView(TemplateView):
+    """The front door. Families see each hosted area's public pages (one area: its pages up front) with staff
+    sign-in secondary; a signed-in person goes to the page made for their role (``landing_url``), or sees the
+    list of their areas when they belong to several."""
+
+    template_name = "accounts/home.html"
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.user.is_authenticated:
+            landing = landing_url(request.user)
+            if landing:
+                return redirect(landing)
+        return super().get(request, *args, **kwargs)
+
+    @staticmethod
+    def areas_for(user) -> list[LocalArea]:
+        if user.is_superuser:
+            return list(LocalArea.objects.all())
+        return list(LocalArea.objects.filter(memberships__user=user).distinct())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.request.user.is_authenticated:
+            context["areas"] = self.areas_for(self.request.user)
+            context["monitors_areas"] = self.request.user.memberships.filter(role=Role.MONITOR).exists()
+        else:
+            context["hosted_areas"] = list(LocalArea.objects.order_by("name"))
         return context

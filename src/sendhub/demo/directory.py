@@ -23,6 +23,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from sendhub.accounts.models import LocalArea, Membership, Organisation, Role
+from sendhub.demo.lancashire import ORGANISATIONS
 from sendhub.directory import taxonomies
 from sendhub.directory.models import (
     Accessibility,
@@ -244,8 +245,6 @@ class _Builder:
         PostcodeDistrict.objects.bulk_create(missing.values())
 
     def build_providers(self) -> None:
-        from sendhub.demo.lancashire import ORGANISATIONS
-
         partners = {}
         for key, (name, _short, _kind) in ORGANISATIONS.items():
             partners[key] = Organisation.objects.filter(area=self.area, name=name).first()

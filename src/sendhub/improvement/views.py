@@ -13,7 +13,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from sendhub.accounts import audit
 from sendhub.accounts.mixins import AreaMixin
-from sendhub.improvement import exports, selectors, services
+from sendhub.improvement import exports, panels, selectors, services
 from sendhub.improvement.forms import (
     ActionFilterForm,
     ActionForm,
@@ -25,7 +25,6 @@ from sendhub.improvement.forms import (
     ProgressUpdateForm,
 )
 from sendhub.improvement.models import Action, Comment, Evidence, Finding, Inspection, Milestone
-from sendhub.outcomes import success
 from sendhub.web import history
 from sendhub.web.views import FormPageMixin
 
@@ -154,8 +153,7 @@ class FindingDetailView(AreaMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["finding"] = finding
         context["evidence"] = selectors.evidence_for_finding(finding)
-        context["success_measures"] = success.statuses(self.area, finding=finding)
-        context["success_create_url"] = self.area_url("outcomes:finding-success-measure-create", finding.pk)
+        context["panels"] = panels.render("finding", self.area, finding)
         context["history"] = history.merged(
             history.entries_for(finding),
             *[history.entries_for(j, label=f"Judgement ({j.inspection})") for j in finding.judgements.all()],
@@ -305,8 +303,7 @@ class ActionPageMixin(AreaMixin):
             "action": action,
             "can_update": user.has_perm("action.update", action),
             "today": timezone.localdate(),
-            "success_measures": success.statuses(self.area, action=action),
-            "success_create_url": self.area_url("outcomes:action-success-measure-create", action.pk),
+            "panels": panels.render("action", self.area, action),
             "history": history.merged(
                 history.entries_for(action),
                 *[history.entries_for(m, label=f"Milestone: {m.title}") for m in action.milestones.all()],

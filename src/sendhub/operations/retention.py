@@ -204,7 +204,7 @@ def superseded_sen2(cutoff: datetime, dry_run: bool) -> tuple[int, int]:
     """Person-level SEN2 records (persons, requests, active plans) of returns superseded by a newer return for
     the same area and collection year. The measures computed from them stay as history."""
     from sendhub.outcomes.models import Sen2Return
-    from sendhub.outcomes.services import delete_person_level_rows
+    from sendhub.outcomes.sen2.writer import delete_person_level_rows
 
     return_ids = list(
         Sen2Return.objects.filter(is_current=False, superseded_at__lt=cutoff).values_list("pk", flat=True)

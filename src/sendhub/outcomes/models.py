@@ -56,7 +56,7 @@ class Sen2Return(models.Model):
 # their foreign keys have no database constraint: per-row constraint triggers were a fifth of a PostgreSQL import.
 # The importer checks the same links, and more (each child's parent is in the same return), with one set-based
 # query per table before it commits (``sen2.importer._check_links``). Deleting a return deletes them with one
-# statement per table (``services.delete_person_level_rows``, on ``pre_delete``), never through Django's collector,
+# statement per table (``sen2.writer.delete_person_level_rows``, on ``pre_delete``), never through Django's collector,
 # which would load every row to follow the cascades; between persons, requests and plans it still cascades.
 # Every read of them selects one return's rows (measures, deadlines) or follows a link, so each table has an index
 # on ``sen2_return`` and on its link to its parent, and no other: each index is paid for on every row imported.

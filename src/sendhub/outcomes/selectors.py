@@ -18,8 +18,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q
-
 from sendhub.accounts.models import LocalArea
 from sendhub.outcomes.measures import AGE_BANDS, MEASURES, TOTAL, UNKNOWN
 from sendhub.outcomes.models import MeasureValue, Sen2Return
@@ -42,14 +40,6 @@ class LatestValue:
     numerator: int | None
     denominator: int | None
     collection_year: int
-
-
-def resolve_area(code: str) -> LocalArea | None:
-    """An area by LA code (888), ONS code (E10000017) or slug (lancashire)."""
-    code = (code or "").strip()
-    if not code:
-        return None
-    return LocalArea.objects.filter(Q(la_code__iexact=code) | Q(ons_code__iexact=code) | Q(slug__iexact=code)).first()
 
 
 def _period_year(period: str) -> int:

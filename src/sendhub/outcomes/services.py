@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, BinaryIO
 
-from django.db import connection, transaction
+from django.db import transaction
 
 from sendhub.accounts.models import LocalArea
 
@@ -88,45 +88,3 @@ def sen2_import_kept(*, kept: KeptFile, area: LocalArea, imported_by=None) -> Im
     if result.shrink is None:
         pending.discard(kept)
     return result
-
-
-def sen2_superseded_rows_delete(*, area_id: int, collection_year: int) -> int:
-    """Delete the person-level rows of the area's superseded returns for the year, in one transaction; returns
-    the number of rows deleted.
-
-    The importer runs it once the import that superseded a return has committed (``transaction.on_commit``):
-    until then the old rows stay, so a failed or killed import takes nothing with it. Every superseded return of
-    the year is included, so rows left by a deletion that did not happen (a crash just after a commit) go with
-    the next import; the retention rule for superseded returns is the last resort.
-    """
-    from sendhub.outcomes.models import Sen2Return
-
-    superseded = Sen2Return.objects.filter(
-        area_id=area_id, collection_year=collection_year, is_current=False, superseded_at__isnull=False
-    )
-    with transaction.atomic():
-        return delete_person_level_rows(list(superseded.values_list("pk", flat=True)))
-
-
-def delete_person_level_rows(sen2_return_ids: list[int]) -> int:
-    """Delete the persons, requests and active plans of the given returns, one statement per table (children
-    first); returns the number of rows deleted.
-
-    The only way these rows are deleted: superseding (the importer), retention, and a return deleted through the
-    ORM (``pre_delete``, connected in ``apps.py``; the links to the return are ``DO_NOTHING``). Django's collector
-    would load every row of an England-sized return into memory to follow the cascades.
-    """
-    from sendhub.outcomes.models import ActivePlan, EhcRequest, Sen2Person
-
-    total = 0
-    ids = list(sen2_return_ids)
-    with connection.cursor() as cursor:
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ", ".join(["%s"] * len(chunk))
-            for model in (ActivePlan, EhcRequest, Sen2Person):
-                table = connection.ops.quote_name(model._meta.db_table)
-                column = connection.ops.quote_name(model._meta.get_field("sen2_return").column)
-                cursor.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", chunk)  # noqa: S608 # nosec B608 - our own table and column names
-                total += max(cursor.rowcount, 0)
-    return total

@@ -94,9 +94,10 @@ def shown_code(request: HttpRequest, reference: str) -> str | None:
     return data["code"]
 
 
-def human_period(days: int | None) -> str | None:
-    """``1095`` -> "3 years", ``365`` -> "12 months", ``90`` -> "90 days", for the privacy notice."""
-    if not days:
+def human_period(days: object) -> str | None:
+    """``1095`` -> "3 years", ``365`` -> "12 months", ``90`` -> "90 days", for the privacy notice; None for a
+    period it cannot state (0 or unset: the rule is off; anything but a whole number of days: a bad setting)."""
+    if isinstance(days, bool) or not isinstance(days, int) or days <= 0:
         return None
     if days % 365 == 0 and days > 365:
         years = days // 365
@@ -109,18 +110,14 @@ def human_period(days: int | None) -> str | None:
 def privacy_periods() -> dict[str, str | None]:
     """How long feedback and contact details are kept, as the retention settings say (for the privacy notice).
 
-    A bad setting is reported by ``sendhub check`` (operations/checks.py); the notice then names no period
-    rather than failing the public form.
+    The settings are read here rather than through ``operations.retention``, which sits above voice. A bad setting
+    is reported by ``sendhub check`` (operations/checks.py) and stops the retention run; the notice then names no
+    period rather than failing the public form.
     """
-    from sendhub.operations.retention import RetentionConfigError, configured_days
-
-    try:
-        return {
-            "feedback_period": human_period(configured_days("feedback")),
-            "contact_period": human_period(configured_days("feedback_contact")),
-        }
-    except RetentionConfigError:
-        return {"feedback_period": None, "contact_period": None}
+    return {
+        "feedback_period": human_period(getattr(settings, "SENDHUB_RETAIN_FEEDBACK_DAYS", None)),
+        "contact_period": human_period(getattr(settings, "SENDHUB_RETAIN_FEEDBACK_CONTACT_DAYS", None)),
+    }
 
 
 class PublicAreaMixin:

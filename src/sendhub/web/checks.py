@@ -13,6 +13,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
+from sendhub.config import DEV_SECRET_KEY
+
 DOC = "docs/deploy.md"
 
 
@@ -22,10 +24,8 @@ def _hint(text: str, section: str) -> str:
 
 @register(Tags.security, deploy=True)
 def secrets_are_set(app_configs=None, **kwargs):
-    from sendhub import settings as sendhub_settings
-
     problems = []
-    if settings.SECRET_KEY == sendhub_settings._DEV_SECRET:
+    if settings.SECRET_KEY == DEV_SECRET_KEY:
         problems.append(Error(
             "SENDHUB_SECRET_KEY is not set: the development key signs sessions.",
             hint=_hint("Set SENDHUB_SECRET_KEY to 50+ random characters (python -c 'import secrets; "

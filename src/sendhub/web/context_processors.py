@@ -1,12 +1,9 @@
 from __future__ import annotations
 
-from functools import partial
 from pathlib import Path
 
 from django.conf import settings
 from django.http import HttpRequest
-
-from sendhub.accounts.models import LocalArea, Role
 
 # The public pages, by URL namespace (every page in it) or by namespace and name: they share the public
 # navigation ("govuk/public_navigation.html") for the area in their address. Everything else inside an area is a
@@ -37,18 +34,22 @@ def staff_section(namespace: str, url_name: str) -> str:
     return STAFF_SECTIONS.get(namespace, "")
 
 
-def service(request: HttpRequest) -> dict:
-    context = {
-        "service_name": settings.SENDHUB_SERVICE_NAME,
-        "demo_banner": _demo_banner,
-        # Called by the template only when the navigation needs it, so other pages make no query.
-        "is_monitor": partial(_is_monitor, request),
-    }
+def public_area_slug(request: HttpRequest) -> str | None:
+    """The area in the address of a public page (which then has the public navigation), or None."""
     match = getattr(request, "resolver_match", None)
     if match is not None and "area_slug" in match.kwargs and (
         match.namespace in PUBLIC_NAMESPACES or (match.namespace, match.url_name) in PUBLIC_PAGES
     ):
-        context["public_area"] = partial(_area, match.kwargs["area_slug"])
+        return match.kwargs["area_slug"]
+    return None
+
+
+def service(request: HttpRequest) -> dict:
+    """The service's name, the demo banner and the navigation's current section. What needs the signed-in
+    person or the area (``is_monitor``, ``public_area``) comes from ``sendhub.accounts.context_processors``."""
+    context = {"service_name": settings.SENDHUB_SERVICE_NAME, "demo_banner": _demo_banner}
+    match = getattr(request, "resolver_match", None)
+    if public_area_slug(request) is not None:
         context["public_section"] = PUBLIC_SECTIONS.get(match.namespace, "")
     elif match is not None:
         context["staff_section"] = staff_section(match.namespace or "", match.url_name or "")
@@ -68,14 +69,3 @@ def _demo_banner() -> bool:
     if settings.SENDHUB_DEMO_BANNER is not None:
         return settings.SENDHUB_DEMO_BANNER
     return demo_marker().exists()
-
-
-def _is_monitor(request: HttpRequest) -> bool:
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return False
-    return user.memberships.filter(role=Role.MONITOR).exists()
-
-
-def _area(slug: str) -> LocalArea | None:
-    return LocalArea.objects.filter(slug=slug).first()

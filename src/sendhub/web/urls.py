@@ -4,7 +4,6 @@ from sendhub.web import views
 
 app_name = "web"
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
     path("accessibility", views.AccessibilityView.as_view(), name="accessibility"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -2,44 +2,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
-from sendhub.accounts.models import LocalArea, Role
-from sendhub.accounts.selectors import landing_url
 from sendhub.web import health
 from sendhub.web.client_address import is_allowed
-
-
-class HomeView(TemplateView):
-    """The front door. Families see each hosted area's public pages (one area: its pages up front) with staff
-    sign-in secondary; a signed-in person goes to the page made for their role (``landing_url``), or sees the
-    list of their areas when they belong to several."""
-
-    template_name = "web/home.html"
-
-    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.user.is_authenticated:
-            landing = landing_url(request.user)
-            if landing:
-                return redirect(landing)
-        return super().get(request, *args, **kwargs)
-
-    @staticmethod
-    def areas_for(user) -> list[LocalArea]:
-        if user.is_superuser:
-            return list(LocalArea.objects.all())
-        return list(LocalArea.objects.filter(memberships__user=user).distinct())
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        if self.request.user.is_authenticated:
-            context["areas"] = self.areas_for(self.request.user)
-            context["monitors_areas"] = self.request.user.memberships.filter(role=Role.MONITOR).exists()
-        else:
-            context["hosted_areas"] = list(LocalArea.objects.order_by("name"))
-        return context
 
 
 class FormPageMixin:

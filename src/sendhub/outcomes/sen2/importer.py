@@ -30,7 +30,7 @@
 - **Supersede.** When the new return is stored, the area's previous current return for the same collection
   year is marked superseded (``is_current`` false, ``superseded_at`` now); its ``MeasureValue`` rows stay as
   history. Its person-level rows (persons, requests, active plans) are deleted only once the new return has
-  committed (``transaction.on_commit``, ``services.sen2_superseded_rows_delete``), so that nothing of the old
+  committed (``transaction.on_commit``, ``writer.sen2_superseded_rows_delete``), so that nothing of the old
   return is gone until the new one is really there; if that deletion fails or the process dies first, the next
   import for the year, or the retention rule for superseded returns, deletes them.
 - **A much smaller return needs confirming.** A return with no persons, or with fewer than half the persons of
@@ -65,7 +65,6 @@ from django.utils import timezone
 
 from sendhub.accounts.models import LocalArea
 from sendhub.outcomes.models import Sen2Return
-from sendhub.outcomes.services import sen2_superseded_rows_delete
 
 from .parser import HashingReader
 from .pipeline import MAX_PROBLEMS, Problems, Sink, parser_process, read_rows, receive, unknown_item_rule
@@ -73,7 +72,7 @@ from .rows import PersonRows
 from .split import CLOSING, FileView, PartReader, count_persons, file_view, find_cut
 from .validate import ERROR, WARNING, HeaderInfo
 from .writer import LinkError as LinkError  # raised from here: callers catch importer.LinkError
-from .writer import _check_links, _Writer
+from .writer import _check_links, _Writer, sen2_superseded_rows_delete
 
 logger = logging.getLogger(__name__)
 

@@ -1,4 +1,5 @@
-"""Writing a return's person-level rows, and checking before commit that they link up (see ``importer``).
+"""Writing a return's person-level rows, checking before commit that they link up (see ``importer``), and
+deleting them (``delete_person_level_rows``, ``sen2_superseded_rows_delete``).
 
 ``Writer`` gives each batch of minimised rows (``rows.PersonRows``) its ids and foreign keys and writes the three
 tables with one statement per batch and table: ``COPY`` on PostgreSQL, ``executemany`` on SQLite, ``bulk_create``
@@ -7,10 +8,10 @@ elsewhere. ``check_links`` checks, before the import commits, what foreign-key c
 
 from __future__ import annotations
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 
-from sendhub.outcomes.models import ActivePlan, EhcRequest, Sen2Person
+from sendhub.outcomes.models import ActivePlan, EhcRequest, Sen2Person, Sen2Return
 
 from .rows import PERSON_COLUMNS, PLAN_COLUMNS, REQUEST_COLUMNS, PersonRows
 
@@ -159,3 +160,41 @@ def _check_links(sen2_return_id: int, counts: dict[str, int]) -> None:
             f"{name} {found[name]} (expected {expected[name]})" for name in found if found[name] != expected[name]
         )
         raise LinkError(f"The SEN2 rows written for return {sen2_return_id} do not link up: {wrong}; none was stored")
+
+
+def sen2_superseded_rows_delete(*, area_id: int, collection_year: int) -> int:
+    """Delete the person-level rows of the area's superseded returns for the year, in one transaction; returns
+    the number of rows deleted.
+
+    The importer runs it once the import that superseded a return has committed (``transaction.on_commit``):
+    until then the old rows stay, so a failed or killed import takes nothing with it. Every superseded return of
+    the year is included, so rows left by a deletion that did not happen (a crash just after a commit) go with
+    the next import; the retention rule for superseded returns is the last resort.
+    """
+    superseded = Sen2Return.objects.filter(
+        area_id=area_id, collection_year=collection_year, is_current=False, superseded_at__isnull=False
+    )
+    with transaction.atomic():
+        return delete_person_level_rows(list(superseded.values_list("pk", flat=True)))
+
+
+def delete_person_level_rows(sen2_return_ids: list[int]) -> int:
+    """Delete the persons, requests and active plans of the given returns, one statement per table (children
+    first); returns the number of rows deleted.
+
+    The only way these rows are deleted: superseding (the importer), retention, and a return deleted through the
+    ORM (``pre_delete``, connected in ``apps.py``; the links to the return are ``DO_NOTHING``). Django's collector
+    would load every row of an England-sized return into memory to follow the cascades.
+    """
+    total = 0
+    ids = list(sen2_return_ids)
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join(["%s"] * len(chunk))
+            for model in (ActivePlan, EhcRequest, Sen2Person):
+                table = connection.ops.quote_name(model._meta.db_table)
+                column = connection.ops.quote_name(model._meta.get_field("sen2_return").column)
+                cursor.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", chunk)  # noqa: S608 # nosec B608 - our own table and column names
+                total += max(cursor.rowcount, 0)
+    return total

@@ -17,6 +17,7 @@ from sendhub.demo import lancashire
 from sendhub.demo import outcomes as demo_outcomes
 from sendhub.demo import progress as demo_progress
 from sendhub.demo import reports as demo_reports
+from sendhub.demo import reset as demo_reset
 from sendhub.demo import sufficiency as demo_sufficiency
 from sendhub.demo import voice as demo_voice
 from sendhub.web.context_processors import demo_marker
@@ -61,7 +62,7 @@ class Command(BaseCommand):
                     self.stdout.write("Lancashire demo already loaded; use --reset to rebuild it")
                     return
                 with transaction.atomic():  # delete and rebuild together, or not at all
-                    lancashire.delete_demo_area(existing)
+                    demo_reset.delete_demo_area(existing)
                     summary = lancashire.build()
                 self.stdout.write("Deleted the existing Lancashire demo area and built it again.")
             else:

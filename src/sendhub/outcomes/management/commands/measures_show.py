@@ -6,8 +6,9 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from sendhub.accounts.selectors import resolve_area
 from sendhub.outcomes.measures import MEASURES
-from sendhub.outcomes.selectors import has_data, measures_for_year, resolve_area
+from sendhub.outcomes.selectors import has_data, measures_for_year
 
 
 def _format(value, unit: str) -> str:

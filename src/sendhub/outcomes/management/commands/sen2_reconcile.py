@@ -6,8 +6,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from sendhub.accounts.selectors import resolve_area
 from sendhub.outcomes.reconcile import RULE, ReconciliationRow, describe
-from sendhub.outcomes.selectors import resolve_area
 from sendhub.outcomes.selectors_reconcile import ReconcileError, Reconciliation, reconciliation
 
 # Bounds that only catch a typo (24, 20244): a plausible year with no return gets its own message.

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from sendhub.outcomes.selectors import resolve_area
+from sendhub.accounts.selectors import resolve_area
 from sendhub.reports import asat, render, services
 from sendhub.reports.models import MonitoringReport
 

@@ -25,7 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--area", help="Use this area's trained model (LA code, ONS code or slug)")
 
     def handle(self, *args, **options):
-        from sendhub.outcomes.selectors import resolve_area
+        from sendhub.accounts.selectors import resolve_area
         from sendhub.voice import classifier, redaction, safeguarding
 
         area = None

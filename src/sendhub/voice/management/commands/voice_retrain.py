@@ -21,7 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         from sendhub.accounts.models import LocalArea
-        from sendhub.outcomes.selectors import resolve_area
+        from sendhub.accounts.selectors import resolve_area
         from sendhub.voice import classifier, training
 
         backend = options["backend"]
